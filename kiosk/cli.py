@@ -1,0 +1,91 @@
+"""kioskctl: the admin and IT command line, on top of the same core as the kiosk.
+
+Every command exits 0 on success and non-zero with a one-line reason otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from importlib import metadata
+from typing import Any
+
+from kiosk.errors import KioskError
+from kiosk.logsetup import configure_logging
+from kiosk.options import add_common_options, log_level, settings_from_options
+
+
+def app_version() -> str:
+    """The installed package version (one place: pyproject.toml)."""
+    try:
+        return metadata.version("green-kiosk")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    settings, data_dir = settings_from_options(args)
+    where = settings.path if settings.path else "built-in defaults (no config file)"
+    print(f"Config OK: {where}")
+    print(f"Data dir: {data_dir}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.core import open_core
+    from kiosk.store.db import schema_revision
+
+    settings, data_dir = settings_from_options(args)
+    configure_logging(None, log_level(args, settings))
+    core = open_core(settings, data_dir)
+    try:
+        content = core.content.active()
+        status: dict[str, Any] = {
+            "kiosk_id": settings.kiosk.id,
+            "centre": settings.kiosk.centre,
+            "version": app_version(),
+            "active_release": content.release,
+            "content_origin": content.origin,
+            "database": str(core.store.path),
+            "schema_revision": schema_revision(core.store.engine),
+        }
+    finally:
+        core.close()
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False))
+    else:
+        for key, value in status.items():
+            print(f"{key:>16}: {value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kioskctl", description="Green Kiosk admin and IT commands")
+    parser.add_argument("--version", action="version", version=f"kioskctl (Green Kiosk) {app_version()}")
+    add_common_options(parser)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check-config", help="check the config file and exit")
+    check.set_defaults(run=cmd_check_config)
+    add_common_options(check, in_subcommand=True)
+    status = commands.add_parser("status", help="active content release and database state")
+    status.add_argument("--json", action="store_true", help="one JSON object")
+    status.set_defaults(run=cmd_status)
+    add_common_options(status, in_subcommand=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except KioskError as exc:
+        print(f"kioskctl: {exc}".replace("\n", "; "), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

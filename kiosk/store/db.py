@@ -1,0 +1,128 @@
+"""Opening the kiosk's SQLite database: WAL mode, migrations at start-up, recovery from corruption.
+
+A kiosk in a lobby has nobody to repair a broken database file, so a file SQLite cannot read is moved
+aside (kept for IT staff to inspect) and a fresh one is created: the kiosk still starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy.exc
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "kiosk.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class Store:
+    """The kiosk's database: an engine plus a session factory, shared by all core services."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(data_dir: Path, *, now: Callable[[], datetime] | None = None) -> Store:
+    """Open (creating or repairing as needed) and migrate the database in ``data_dir``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / DB_NAME
+    try:
+        _check_readable(path)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        moved = _move_aside(path, (now or (lambda: datetime.now(UTC)))())
+        log.error("Database %s is unreadable (%s); moved it to %s and created a new one", path, exc, moved)
+    engine = _make_engine(path)
+    try:
+        migrate(engine)
+    except sqlalchemy.exc.DatabaseError as exc:
+        engine.dispose()
+        raise StoreError(f"{path}: database cannot be migrated: {exc.orig}") from exc
+    return Store(path, engine)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (a no-op when it is already there)."""
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None for an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _alembic_config() -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return engine
+
+
+def _check_readable(path: Path) -> None:
+    """Raise sqlite3.DatabaseError when the file exists but is not a sound SQLite database."""
+    if not path.exists():
+        return
+    connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+    try:
+        row = connection.execute("PRAGMA quick_check").fetchone()
+        if row is None or row[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+    finally:
+        connection.close()
+
+
+def _move_aside(path: Path, when: datetime) -> Path:
+    stamp = when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            part.replace(Path(str(target) + suffix))
+    return target

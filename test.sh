@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up (first run only), lint, type-check and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh dev
+echo "== ruff"
+.venv/bin/ruff check kiosk ui tests benchmarks main.py
+.venv/bin/ruff format --check kiosk ui tests benchmarks main.py
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from kiosk.store.db import DB_NAME, head_revision, open_store, schema_revision
+from kiosk.store.models import KioskState
+
+
+def test_migrations_create_the_schema_from_empty(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    try:
+        tables = set(inspect(store.engine).get_table_names())
+        assert {"content_release", "kiosk_state", "energy_reading", "alembic_version"} <= tables
+        assert schema_revision(store.engine) == head_revision() is not None
+    finally:
+        store.close()
+
+
+def test_database_uses_wal_mode(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    try:
+        with store.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        store.close()
+
+
+def test_reopening_keeps_data_and_aware_times(data_dir: Path) -> None:
+    when = datetime(2026, 3, 20, 8, 30, tzinfo=UTC)
+    store = open_store(data_dir)
+    with store.session() as session:
+        session.add(KioskState(key="last_sync", value='"ok"', updated_at=when))
+    store.close()
+    store = open_store(data_dir)
+    try:
+        with store.session() as session:
+            row = session.scalars(select(KioskState)).one()
+            assert row.value == '"ok"'
+            assert row.updated_at == when and row.updated_at.tzinfo is not None
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"this is not a database" * 100, b"SQLite format 3\x00" + b"\xff" * 4000]
+)
+def test_corrupt_database_is_moved_aside_and_replaced(
+    data_dir: Path, garbage: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    (data_dir / DB_NAME).write_bytes(garbage)
+    store = open_store(data_dir, now=lambda: datetime(2026, 11, 25, 7, 0, 5, tzinfo=UTC))
+    try:
+        kept = data_dir / f"{DB_NAME}.corrupt-20261125T070005Z"
+        assert kept.read_bytes() == garbage
+        assert schema_revision(store.engine) == head_revision()
+        assert "unreadable" in caplog.text and str(kept) in caplog.text
+    finally:
+        store.close()
+
+
+def test_database_with_damaged_pages_is_moved_aside(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    with store.session() as session:
+        session.add_all(
+            KioskState(key=f"k{i}", value="x" * 500, updated_at=datetime.now(UTC)) for i in range(200)
+        )
+    store.close()
+    path = data_dir / DB_NAME
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = bytearray(path.read_bytes())
+    for offset in range(4096 * 2, len(raw) - 4096, 4096):
+        raw[offset : offset + 64] = b"\xa5" * 64
+    path.write_bytes(bytes(raw))
+    store = open_store(data_dir)
+    try:
+        assert list(data_dir.glob(f"{DB_NAME}.corrupt-*"))
+        with store.session() as session:
+            assert session.scalars(select(KioskState)).all() == []
+    finally:
+        store.close()

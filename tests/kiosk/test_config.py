@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Settings, load_settings, resolve_config_path
+from kiosk.errors import ConfigError
+from tests.conftest import REPO_ROOT
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_optional_file_gives_defaults(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "absent.toml", required=False)
+    assert settings == Settings()
+    assert settings.display.language == "az"
+    assert settings.energy.source == "simulator"
+
+
+def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"absent\.toml: config file not found"):
+        load_settings(tmp_path / "absent.toml", required=True)
+
+
+def test_example_config_in_resources_is_valid() -> None:
+    settings = load_settings(REPO_ROOT / "resources" / "kiosk.example.toml")
+    assert settings.kiosk.timezone == "Asia/Baku"
+
+
+def test_values_are_read_and_ints_accepted_for_floats(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, '[kiosk]\nid = "baku-1-lobby"\n[energy]\nrated_power_w = 50000\npoll_seconds = 2\n'
+    )
+    settings = load_settings(path)
+    assert settings.kiosk.id == "baku-1-lobby"
+    assert settings.energy.rated_power_w == 50000.0
+    assert isinstance(settings.energy.poll_seconds, float)
+    assert settings.path == path
+
+
+def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
+    path = write(tmp_path, '[kiosk]\nid = "x"\n\n[display]\nlangauge = "en"\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    message = str(err.value)
+    assert f"{path}, line 5" in message
+    assert "unknown key 'langauge' in [display]" in message
+    assert "language" in message  # lists the known keys
+
+
+def test_wrong_type_names_line_key_and_expectation(tmp_path: Path) -> None:
+    path = write(tmp_path, '[energy]\nsource = "simulator"\nrated_power_w = "thirty"\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    assert str(err.value) == f"{path}, line 3: [energy] rated_power_w: expected a number, got 'thirty'"
+
+
+def test_choice_and_range_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="expected one of 'az', 'en', 'ru', got 'de'"):
+        load_settings(write(tmp_path, '[display]\nlanguage = "de"\n'))
+    with pytest.raises(ConfigError, match="port: expected at most 65535"):
+        load_settings(write(tmp_path, "[energy]\nport = 70000\n"))
+    with pytest.raises(ConfigError, match="time zone"):
+        load_settings(write(tmp_path, '[kiosk]\ntimezone = "Mars/Olympus"\n'))
+
+
+def test_unknown_table_and_bad_toml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"line 1: unknown table \[network\]"):
+        load_settings(write(tmp_path, '[network]\nurl = "x"\n'))
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write(tmp_path, "[kiosk\nid = 1\n"))
+
+
+def test_config_path_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREEN_KIOSK_CONFIG", str(tmp_path / "env.toml"))
+    assert resolve_config_path("cli.toml") == (Path("cli.toml"), True)
+    assert resolve_config_path(None) == (tmp_path / "env.toml", True)
+    monkeypatch.delenv("GREEN_KIOSK_CONFIG")
+    path, explicit = resolve_config_path(None)
+    assert path.name == "kiosk.toml" and "green-kiosk" in str(path) and not explicit
+
+
+@pytest.mark.parametrize("program", ["main.py", "kioskctl"])
+def test_bad_config_stops_start_up_without_traceback(tmp_path: Path, program: str) -> None:
+    path = write(tmp_path, "[display]\nidle_seconds = true\n")
+    if program == "main.py":
+        command = [sys.executable, str(REPO_ROOT / "main.py")]
+    else:
+        command = [sys.executable, "-m", "kiosk.cli", "check-config"]
+    result = subprocess.run(
+        [*command, "--config", str(path), "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"{path}, line 2: [display] idle_seconds: expected a whole number, got True" in result.stderr

@@ -1,0 +1,52 @@
+"""`main.py --screenshot DIR` renders every section, language and orientation, with no screen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from tests.conftest import REPO_ROOT
+
+
+def distinct_colours(image: QImage, step: int = 16) -> int:
+    return len(
+        {image.pixel(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)}
+    )
+
+
+def test_screenshot_mode_writes_every_section_language_and_orientation(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # main.py must set it itself
+    env.pop("DISPLAY", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "main.py"),
+            "--screenshot",
+            str(out),
+            "--data-dir",
+            str(tmp_path / "d"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = {
+        f"{section}_{language}_{w}x{h}.png"
+        for section in ("energy", "video", "services")
+        for language in ("az", "en", "ru")
+        for w, h in ((1920, 1080), (1080, 1920))
+    }
+    assert {p.name for p in out.iterdir()} == expected
+    for name in expected:
+        image = QImage(str(out / name))
+        w, h = (int(v) for v in name.rsplit("_", 1)[1].removesuffix(".png").split("x"))
+        assert (image.width(), image.height()) == (w, h), name
+        assert distinct_colours(image) > 20, f"{name} looks blank"

@@ -1,0 +1,45 @@
+"""The bottom navigation: one large touch button per visitor section."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QSizePolicy, QToolButton, QWidget
+
+from kiosk.paths import RESOURCES_DIR
+
+
+class NavBar(QWidget):
+    """Exclusive, checkable section buttons; emits the section key when the visitor taps one."""
+
+    section_chosen = Signal(str)
+
+    def __init__(self, sections: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("NavBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.buttons: dict[str, QToolButton] = {}
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        for key in sections:
+            button = QToolButton(self)
+            button.setObjectName("NavButton")
+            button.setCheckable(True)
+            button.setIcon(QIcon(str(RESOURCES_DIR / "icons" / f"nav-{key}.svg")))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _checked=False, k=key: self.section_chosen.emit(k))
+            self._group.addButton(button)
+            layout.addWidget(button)
+            self.buttons[key] = button
+
+    def set_icon_size(self, pixels: int) -> None:
+        for button in self.buttons.values():
+            button.setIconSize(QSize(pixels, pixels))
+
+    def set_current(self, key: str) -> None:
+        self.buttons[key].setChecked(True)
