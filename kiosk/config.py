@@ -70,6 +70,15 @@ class EnergySettings:
     poll_seconds: float = field(default=5.0, metadata={"min": 0.5})
     rated_power_w: float = field(default=30_000.0, metadata={"min": 1})
     simulator_seed: int = 0
+    timeout_seconds: float = field(default=5.0, metadata={"min": 0.1, "max": 120})
+    stale_seconds: float = field(default=120.0, metadata={"min": 1})
+    gap_limit_minutes: float = field(default=15.0, metadata={"min": 0.1, "max": 1440})
+    network_url: str = ""
+    network_rated_power_w: float = field(default=10_000_000.0, metadata={"min": 1})
+    emission_kg_per_kwh: float = field(default=0.49, metadata={"min": 0, "max": 2})
+    tree_kg_co2_per_year: float = field(default=21.8, metadata={"min": 0.1, "max": 1000})
+    car_kg_co2_per_km: float = field(default=0.25, metadata={"min": 0.01, "max": 5})
+    home_kwh_per_day: float = field(default=6.6, metadata={"min": 0.1, "max": 1000})
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Float, Index, Integer, String, Text
+from sqlalchemy import Date, DateTime, Dialect, Float, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -73,3 +73,32 @@ class EnergyReadingRow(Base):
     power_w: Mapped[float] = mapped_column(Float)
     energy_total_wh: Mapped[float | None] = mapped_column(Float, nullable=True)
     energy_today_wh: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class EnergyBucketRow(Base):
+    """Average power of one source over one 5-minute slot (kept 400 days): today's curve and history.
+
+    ``start_ts`` is the slot's start in Unix seconds; every time zone offset is a multiple of 15 minutes,
+    so UTC-aligned slots are also aligned in the centre's local time. A compact WITHOUT ROWID table,
+    because a year holds about 105,000 of these rows.
+    """
+
+    __tablename__ = "energy_bucket"
+    __table_args__ = (PrimaryKeyConstraint("source", "start_ts"), {"sqlite_with_rowid": False})
+
+    source: Mapped[str] = mapped_column(String(32))
+    start_ts: Mapped[int] = mapped_column(Integer)
+    power_sum_w: Mapped[float] = mapped_column(Float)
+    samples: Mapped[int] = mapped_column(Integer)
+
+
+class EnergyDayRow(Base):
+    """Energy one source generated on one centre-local day (kept forever): the daily bars and totals."""
+
+    __tablename__ = "energy_day"
+    __table_args__ = (PrimaryKeyConstraint("source", "day"),)
+
+    source: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    energy_wh: Mapped[float] = mapped_column(Float)
+    peak_w: Mapped[float] = mapped_column(Float)

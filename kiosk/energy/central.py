@@ -1,0 +1,69 @@
+"""Network-wide figures of all centres from the central server's energy feed (a JSON document).
+
+Until the central server issue defines its endpoint, the feed is a JSON object at a configured URL:
+``{"read_at": "2026-06-21T09:00:00+04:00", "power_w": 812000.0, "energy_total_wh": 1.2e9,
+"energy_today_wh": 3.1e6, "centres": 27}``; ``read_at`` (aware ISO 8601) and ``energy_today_wh`` are
+optional, so a stale feed shows its own age.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import requests
+
+from kiosk.energy.http_json import fetch_json, number_or_none
+from kiosk.energy.reading import EnergyReading
+from kiosk.errors import SourceError
+
+
+class CentralFeedSource:
+    """The central feed; ``name`` is "central" as this centre's source, "network" for all centres."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str = "central",
+        timeout: float = 5.0,
+        clock: Callable[[], datetime] | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.url = url
+        self.name = name
+        self.timeout = timeout
+        self.centres: int | None = None
+        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self._session = session or requests.Session()
+
+    def read(self) -> EnergyReading:
+        what = f"central energy feed at {self.url}"
+        document = fetch_json(self._session, self.url, self.timeout, "Central energy feed")
+        if not isinstance(document, dict):
+            raise SourceError(f"{what} answered JSON that is not an object")
+        power = number_or_none(document, "power_w", what)
+        if power is None:
+            raise SourceError(f"{what} has no power_w")
+        centres = document.get("centres")
+        self.centres = centres if isinstance(centres, int) and not isinstance(centres, bool) else None
+        return EnergyReading(
+            read_at=_read_at(document.get("read_at"), what) or self._clock(),
+            power_w=power,
+            energy_total_wh=number_or_none(document, "energy_total_wh", what),
+            energy_today_wh=number_or_none(document, "energy_today_wh", what),
+        )
+
+
+def _read_at(value: object, what: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise SourceError(f"{what}: read_at is {value!r}, not a time")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise SourceError(f"{what}: read_at {value!r} is not an ISO 8601 time") from exc
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise SourceError(f"{what}: read_at {value!r} has no time zone")
+    return when
