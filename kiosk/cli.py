@@ -12,6 +12,7 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
+from kiosk.energy.cli_energy import add_energy_command
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
 from kiosk.options import add_common_options, log_level, settings_from_options
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="one JSON object")
     status.set_defaults(run=cmd_status)
     add_common_options(status, in_subcommand=True)
+    add_energy_command(commands)
     return parser
 
 
