@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             files = render_screenshots(kiosk, Path(args.screenshot))
             print(f"Wrote {len(files)} screenshots to {args.screenshot}")
             return 0
-        kiosk.start()
+        kiosk.start(locked=not args.windowed)
         window = kiosk.window
         if args.windowed:
             window.resize(1280, 800)
@@ -69,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
             from PySide6.QtCore import Qt
 
             window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-            window.locked = True
             screen = app.primaryScreen()
             if screen is not None:
                 window.setGeometry(screen.geometry())  # fills the screen even without a window manager

@@ -9,21 +9,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from importlib import metadata
 from typing import Any
 
 from kiosk.energy.cli_energy import add_energy_command
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
 from kiosk.options import add_common_options, log_level, settings_from_options
-
-
-def app_version() -> str:
-    """The installed package version (one place: pyproject.toml)."""
-    try:
-        return metadata.version("green-kiosk")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+from kiosk.status import app_version
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -36,7 +28,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.core import open_core
-    from kiosk.store.db import schema_revision
+    from kiosk.store.db import schema_revisions
 
     settings, data_dir = settings_from_options(args)
     configure_logging(None, log_level(args, settings))
@@ -50,7 +42,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "active_release": content.release,
             "content_origin": content.origin,
             "database": str(core.store.path),
-            "schema_revision": schema_revision(core.store.engine),
+            "schema_revision": ",".join(sorted(schema_revisions(core.store.engine))),
         }
     finally:
         core.close()

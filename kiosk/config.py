@@ -44,6 +44,11 @@ class DisplaySettings:
 
     language: str = field(default="az", metadata={"choices": LANGUAGES})
     idle_seconds: int = field(default=60, metadata={"min": 5})
+    unmute_seconds: int = field(default=30, metadata={"min": 1, "max": 600})
+    open_hours: str = field(
+        default="", metadata={"pattern": (r"(\d{1,2}:\d{2}-\d{1,2}:\d{2})?", 'hours like "08:30-19:00"')}
+    )
+    open_weekdays: tuple[int, ...] = field(default=(), metadata={"min": 1, "max": 7})
 
 
 @dataclass(frozen=True)
@@ -231,6 +236,17 @@ def _check_value(expected: Any, spec: dataclasses.Field[Any], value: Any, label:
         value = float(value)
     elif expected is str and not isinstance(value, str):
         raise ConfigError(f"{label}: expected a text in quotes, got {value!r}")
+    elif typing.get_origin(expected) is tuple:
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise ConfigError(f"{label}: expected a list of whole numbers like [1, 2, 3], got {value!r}")
+        for item in value:
+            _check_range(spec, item, label)
+        return tuple(value)
+    pattern = spec.metadata.get("pattern")
+    if pattern is not None and not re.fullmatch(pattern[0], value):
+        raise ConfigError(f"{label}: expected {pattern[1]}, got {value!r}")
     if spec.metadata.get("timezone"):
         try:
             ZoneInfo(value)
@@ -241,10 +257,14 @@ def _check_value(expected: Any, spec: dataclasses.Field[Any], value: Any, label:
     choices = spec.metadata.get("choices")
     if choices is not None and value not in choices:
         raise ConfigError(f"{label}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
+    _check_range(spec, value, label)
+    return value
+
+
+def _check_range(spec: dataclasses.Field[Any], value: Any, label: str) -> None:
     minimum = spec.metadata.get("min")
     if minimum is not None and value < minimum:
         raise ConfigError(f"{label}: expected at least {minimum}, got {value!r}")
     maximum = spec.metadata.get("max")
     if maximum is not None and value > maximum:
         raise ConfigError(f"{label}: expected at most {maximum}, got {value!r}")
-    return value

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from kiosk.config import Settings
 from kiosk.content.library import ContentLibrary
-from kiosk.energy.service import EnergyService, make_source
+from kiosk.energy.service import EnergyService
+from kiosk.logsetup import recent_problems
+from kiosk.status import KioskStatus, app_version, read_state
 from kiosk.store.db import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,24 @@ class KioskCore:
     store: Store
     content: ContentLibrary
     energy: EnergyService
+    network: EnergyService | None = None
+
+    def status(self) -> KioskStatus:
+        """What the admin screen shows (reads the store: call it off the hot path)."""
+        content = self.content.active()
+        last_sync = read_state(self.store, "last_sync")
+        last_result = read_state(self.store, "last_result")
+        return KioskStatus(
+            version=app_version(),
+            kiosk_id=self.settings.kiosk.id,
+            centre=self.settings.kiosk.centre,
+            release=content.release,
+            content_origin=content.origin,
+            last_sync=None if last_sync is None else str(last_sync),
+            last_result=None if last_result is None else str(last_result),
+            energy=self.energy.current(),
+            recent_problems=recent_problems.latest(10),
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -33,6 +53,6 @@ def open_core(settings: Settings, data_dir: Path) -> KioskCore:
     store = open_store(data_dir)
     library = ContentLibrary(store, data_dir / "blobs")
     library.ensure_demo_release()
-    source = make_source(settings.energy)
-    energy = EnergyService(source, store, rated_power_w=settings.energy.rated_power_w)
-    return KioskCore(settings, data_dir, store, library, energy)
+    energy = EnergyService.from_settings(settings, store)
+    network = EnergyService.network_from_settings(settings, store)
+    return KioskCore(settings, data_dir, store, library, energy, network)

@@ -4,9 +4,32 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from collections import deque
 from pathlib import Path
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RecentProblems(logging.Handler):
+    """Keeps the last warnings and errors in memory, so the admin screen can show what went wrong."""
+
+    def __init__(self, capacity: int = 50) -> None:
+        super().__init__(logging.WARNING)
+        self.records: deque[str] = deque(maxlen=capacity)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.records.append(self.format(record).splitlines()[0])
+        except Exception:  # a logging handler must never raise into the code that logs
+            self.handleError(record)
+
+    def latest(self, count: int = 10) -> list[str]:
+        """The newest problems first."""
+        return list(reversed(self.records))[:count]
+
+
+recent_problems = RecentProblems()
 
 
 def configure_logging(data_dir: Path | None, level: str) -> Path | None:
@@ -20,7 +43,7 @@ def configure_logging(data_dir: Path | None, level: str) -> Path | None:
     formatter = logging.Formatter(LOG_FORMAT)
     stderr = logging.StreamHandler()
     stderr.setFormatter(formatter)
-    handlers: list[logging.Handler] = [stderr]
+    handlers: list[logging.Handler] = [stderr, recent_problems]
     log_file: Path | None = None
     if data_dir is not None:
         log_dir = data_dir / "logs"

@@ -2,6 +2,102 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="az_AZ">
 <context>
+    <name>AdminAccess</name>
+    <message>
+        <source>No admin PIN is set on this kiosk (kioskctl hash-pin).</source>
+        <translation>Bu kioskda admin PIN-i təyin edilməyib (kioskctl hash-pin).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong PINs. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Çox sayda səhv PIN. %n saniyədən sonra yenidən cəhd edin.</numerusform>
+            <numerusform>Çox sayda səhv PIN. %n saniyədən sonra yenidən cəhd edin.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Səhv PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>AdminScreen</name>
+    <message>
+        <source>bundled demo content</source>
+        <translation>daxili nümayiş məzmunu</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>dərc edilmiş</translation>
+    </message>
+    <message>
+        <source>never (no content server configured or not yet reached)</source>
+        <translation>heç vaxt (məzmun serveri təyin edilməyib və ya hələ əlçatan olmayıb)</translation>
+    </message>
+    <message>
+        <source>No warnings or errors since start.</source>
+        <translation>Başlanğıcdan bəri xəbərdarlıq və ya xəta yoxdur.</translation>
+    </message>
+    <message>
+        <source>Kiosk administration</source>
+        <translation>Kioskun idarə edilməsi</translation>
+    </message>
+    <message>
+        <source>App version</source>
+        <translation>Proqram versiyası</translation>
+    </message>
+    <message>
+        <source>Kiosk and centre</source>
+        <translation>Kiosk və mərkəz</translation>
+    </message>
+    <message>
+        <source>Content release</source>
+        <translation>Məzmun buraxılışı</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>Son sinxronizasiya</translation>
+    </message>
+    <message>
+        <source>Energy source</source>
+        <translation>Enerji mənbəyi</translation>
+    </message>
+    <message>
+        <source>Recent problems</source>
+        <translation>Son problemlər</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>İndi sinxronlaşdır</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Yenidən yüklə</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Yenidən başlat</translation>
+    </message>
+    <message>
+        <source>Exit to desktop</source>
+        <translation>İş masasına çıx</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Bağla</translation>
+    </message>
+</context>
+<context>
+    <name>AnnouncementView</name>
+    <message>
+        <source>Emergency</source>
+        <translation>Təcili bildiriş</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Elan</translation>
+    </message>
+</context>
+<context>
     <name>EnergySection</name>
     <message>
         <source>Energy</source>
@@ -73,6 +169,43 @@
             <numerusform>son yenilənmə %n dəqiqə əvvəl</numerusform>
             <numerusform>son yenilənmə %n dəqiqə əvvəl</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Large text and high contrast</source>
+        <translation>Böyük şrift və yüksək kontrast</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>Enter the admin PIN</source>
+        <translation>Admin PIN-i daxil edin</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Sil</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Təsdiq</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>İmtina</translation>
+    </message>
+</context>
+<context>
+    <name>ServicePage</name>
+    <message>
+        <source>Back</source>
+        <translation>Geri</translation>
+    </message>
+    <message>
+        <source>Scan with your phone&apos;s camera to continue online</source>
+        <translation>Onlayn davam etmək üçün telefonunuzun kamerası ilə skan edin</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,102 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AdminAccess</name>
+    <message>
+        <source>No admin PIN is set on this kiosk (kioskctl hash-pin).</source>
+        <translation>No admin PIN is set on this kiosk (kioskctl hash-pin).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong PINs. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Too many wrong PINs. Try again in %n second.</numerusform>
+            <numerusform>Too many wrong PINs. Try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Wrong PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>AdminScreen</name>
+    <message>
+        <source>bundled demo content</source>
+        <translation>bundled demo content</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>published</translation>
+    </message>
+    <message>
+        <source>never (no content server configured or not yet reached)</source>
+        <translation>never (no content server configured or not yet reached)</translation>
+    </message>
+    <message>
+        <source>No warnings or errors since start.</source>
+        <translation>No warnings or errors since start.</translation>
+    </message>
+    <message>
+        <source>Kiosk administration</source>
+        <translation>Kiosk administration</translation>
+    </message>
+    <message>
+        <source>App version</source>
+        <translation>App version</translation>
+    </message>
+    <message>
+        <source>Kiosk and centre</source>
+        <translation>Kiosk and centre</translation>
+    </message>
+    <message>
+        <source>Content release</source>
+        <translation>Content release</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>Last sync</translation>
+    </message>
+    <message>
+        <source>Energy source</source>
+        <translation>Energy source</translation>
+    </message>
+    <message>
+        <source>Recent problems</source>
+        <translation>Recent problems</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Restart</translation>
+    </message>
+    <message>
+        <source>Exit to desktop</source>
+        <translation>Exit to desktop</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>AnnouncementView</name>
+    <message>
+        <source>Emergency</source>
+        <translation>Emergency</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Announcement</translation>
+    </message>
+</context>
+<context>
     <name>EnergySection</name>
     <message>
         <source>Energy</source>
@@ -73,6 +169,43 @@
             <numerusform>last updated %n minute ago</numerusform>
             <numerusform>last updated %n minutes ago</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Large text and high contrast</source>
+        <translation>Large text and high contrast</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>Enter the admin PIN</source>
+        <translation>Enter the admin PIN</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ServicePage</name>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Scan with your phone&apos;s camera to continue online</source>
+        <translation>Scan with your phone&apos;s camera to continue online</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,103 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AdminAccess</name>
+    <message>
+        <source>No admin PIN is set on this kiosk (kioskctl hash-pin).</source>
+        <translation>На этом киоске не задан PIN администратора (kioskctl hash-pin).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong PINs. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Слишком много неверных PIN. Повторите через %n секунду.</numerusform>
+            <numerusform>Слишком много неверных PIN. Повторите через %n секунды.</numerusform>
+            <numerusform>Слишком много неверных PIN. Повторите через %n секунд.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Неверный PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>AdminScreen</name>
+    <message>
+        <source>bundled demo content</source>
+        <translation>встроенный демо-контент</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>опубликован</translation>
+    </message>
+    <message>
+        <source>never (no content server configured or not yet reached)</source>
+        <translation>никогда (сервер контента не настроен или ещё недоступен)</translation>
+    </message>
+    <message>
+        <source>No warnings or errors since start.</source>
+        <translation>С момента запуска предупреждений и ошибок нет.</translation>
+    </message>
+    <message>
+        <source>Kiosk administration</source>
+        <translation>Администрирование киоска</translation>
+    </message>
+    <message>
+        <source>App version</source>
+        <translation>Версия приложения</translation>
+    </message>
+    <message>
+        <source>Kiosk and centre</source>
+        <translation>Киоск и центр</translation>
+    </message>
+    <message>
+        <source>Content release</source>
+        <translation>Выпуск контента</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>Последняя синхронизация</translation>
+    </message>
+    <message>
+        <source>Energy source</source>
+        <translation>Источник энергии</translation>
+    </message>
+    <message>
+        <source>Recent problems</source>
+        <translation>Последние проблемы</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Синхронизировать</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Перезагрузить контент</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Перезапустить</translation>
+    </message>
+    <message>
+        <source>Exit to desktop</source>
+        <translation>Выйти на рабочий стол</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+</context>
+<context>
+    <name>AnnouncementView</name>
+    <message>
+        <source>Emergency</source>
+        <translation>Экстренное сообщение</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Объявление</translation>
+    </message>
+</context>
+<context>
     <name>EnergySection</name>
     <message>
         <source>Energy</source>
@@ -74,6 +171,43 @@
             <numerusform>последнее обновление %n минуты назад</numerusform>
             <numerusform>последнее обновление %n минут назад</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Large text and high contrast</source>
+        <translation>Крупный шрифт и высокий контраст</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>Enter the admin PIN</source>
+        <translation>Введите PIN администратора</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Стереть</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>ОК</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
+    <name>ServicePage</name>
+    <message>
+        <source>Back</source>
+        <translation>Назад</translation>
+    </message>
+    <message>
+        <source>Scan with your phone&apos;s camera to continue online</source>
+        <translation>Отсканируйте камерой телефона, чтобы продолжить онлайн</translation>
     </message>
 </context>
 <context>

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QProcess, QRunnable, Qt, QThreadPool
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from kiosk.admin_pin import PinGuard
 from kiosk.core import KioskCore
+from kiosk.display_power import request_display_power
 from kiosk.paths import RESOURCES_DIR
+from kiosk.schedule import DisplayHours
+from ui.admin import AdminAccess
+from ui.attract import AttractLoop, IdleWatcher
 from ui.bridge import ContentFeed, EnergyFeed
 from ui.i18n import LanguageController
+from ui.kiosk_lock import KioskLock
 from ui.main_window import MainWindow
 from ui.theme import FONT_FILES
 
@@ -44,20 +53,122 @@ def load_fonts() -> list[str]:
     return families
 
 
-class KioskApp:
-    """The running kiosk: language controller, feeds from the core and the main window."""
+class _Background(QRunnable):
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self._work = work
 
-    def __init__(self, core: KioskCore) -> None:
+    def run(self) -> None:
+        self._work()
+
+
+class KioskApp:
+    """The running kiosk: feeds from the core, the main window, idle/attract, kiosk lock, admin access."""
+
+    def __init__(self, core: KioskCore, *, clock: Callable[[], datetime] | None = None) -> None:
         self.core = core
         settings = core.settings
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.languages = LanguageController(settings.display.language)
         self.languages.set_language(self.languages.default)
         self.content = ContentFeed(core.content)
         self.energy = EnergyFeed(core.energy, settings.energy.poll_seconds)
-        self.window = MainWindow(self.languages, self.content, self.energy, timezone=settings.kiosk.timezone)
+        self.network = (
+            EnergyFeed(core.network, max(settings.energy.poll_seconds, 30.0)) if core.network else None
+        )
+        hours = DisplayHours.parse(settings.display.open_hours, list(settings.display.open_weekdays))
+        self.window = MainWindow(
+            self.languages,
+            self.content,
+            self.energy,
+            timezone=settings.kiosk.timezone,
+            centre=settings.kiosk.centre,
+            display_hours=hours,
+            clock=self.clock,
+        )
+        if self.network is not None:
+            self.network.updated.connect(self.window.energy_section.show_network)
+        self.idle = IdleWatcher(settings.display.idle_seconds)
+        self.idle.idle.connect(self.go_idle)
+        self.idle.woke.connect(self.wake)
+        self.attract = AttractLoop(self.window.show_attract_step)
+        self.lock = KioskLock()
+        self.admin = AdminAccess(
+            self.window, PinGuard(settings.admin.pin_hash, clock=self.clock), core.status
+        )
+        self.admin.screen.reload_requested.connect(self.content.reload)
+        self.admin.screen.exit_requested.connect(self.exit_to_desktop)
+        self.admin.screen.restart_requested.connect(self.restart)
+        self._display_asleep = False
+        self.window._tick_timer.timeout.connect(self.apply_display_hours)
 
-    def start(self) -> None:
+    def start(self, *, locked: bool = False) -> None:
+        """Begin polling, watching for idleness and (full screen) refusing exit keys."""
+        app = QCoreApplication.instance()
+        assert app is not None
+        app.installEventFilter(self.idle)
+        app.installEventFilter(self.lock)
+        self.lock.locked = locked
+        self.window.locked = locked
         self.energy.start()
+        if self.network is not None:
+            self.network.start()
+        self.idle.start()
+        self.apply_display_hours()
 
     def stop(self) -> None:
         self.energy.stop()
+        if self.network is not None:
+            self.network.stop()
+        self.attract.stop()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+            app.removeEventFilter(self.lock)
+
+    # --- idle, attract loop and display hours -----------------------------------------------------
+    def go_idle(self) -> None:
+        """Nobody has touched the kiosk: back to Azerbaijani, standard view, and the attract loop."""
+        if self.admin.is_open():
+            self.admin.close()
+        self.languages.reset()
+        self.window.set_accessible(False)
+        self.window.services_section.show_list()
+        plan = self.content.content.attract
+        self.attract.set_plan(plan.sequence, dict(plan.seconds))
+        if not self.window.screen_should_be_on():
+            self._set_display_asleep(True)
+            return
+        self.attract.start()
+
+    def wake(self) -> None:
+        self.attract.stop()
+        self._set_display_asleep(False)
+
+    def apply_display_hours(self) -> None:
+        """Outside opening hours an idle kiosk goes black; a touch wakes it until it is idle again."""
+        if self.idle.asleep and not self.window.screen_should_be_on():
+            self.attract.stop()
+            self._set_display_asleep(True)
+        elif self._display_asleep and self.window.screen_should_be_on():
+            self._set_display_asleep(False)
+            if self.idle.asleep:
+                self.attract.start()
+
+    def _set_display_asleep(self, asleep: bool) -> None:
+        if asleep == self._display_asleep:
+            return
+        self._display_asleep = asleep
+        self.window.set_screen_off(asleep)
+        log.info("Screen %s (opening hours)", "off" if asleep else "on")
+        QThreadPool.globalInstance().start(_Background(lambda: request_display_power(not asleep)))
+
+    # --- admin actions ----------------------------------------------------------------------------
+    def exit_to_desktop(self) -> None:
+        log.info("Exit to desktop requested from the admin screen")
+        QCoreApplication.exit(0)
+
+    def restart(self) -> None:
+        log.info("Restart requested from the admin screen")
+        QProcess.startDetached(sys.executable, sys.argv)
+        QCoreApplication.exit(0)

@@ -24,6 +24,8 @@ NORMAL_COLOURS = {
     "sun": "#f2b705",
     "tag": "#dcefe3",
     "warning": "#a03a00",
+    "emergency": "#b00020",
+    "emergency_bg": "#fff0f0",
 }
 HIGH_CONTRAST_COLOURS = {
     "background": "#000000",
@@ -38,6 +40,8 @@ HIGH_CONTRAST_COLOURS = {
     "sun": "#ffff00",
     "tag": "#000000",
     "warning": "#ffff00",
+    "emergency": "#ffff00",
+    "emergency_bg": "#000000",
 }
 
 
@@ -77,6 +81,8 @@ def stylesheet(metrics: Metrics, *, high_contrast: bool = False) -> str:
         "font_huge": f"{m.font(64)}px",
         "font_hero": f"{m.font(104)}px",
         "touch": f"{m.touch}px",
+        "touch_wide": f"{m.touch * 3}px",
+        "touch_key": f"{max(m.touch, m.px(110))}px",
         "nav_height": f"{max(m.touch, m.px(96))}px",
         "pad": f"{m.px(24)}px",
         "gap_small": f"{m.px(8)}px",

@@ -71,17 +71,18 @@ def migrate(engine: Engine) -> None:
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
-def schema_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at (None for an empty database)."""
+def schema_revisions(engine: Engine) -> set[str]:
+    """The Alembic revisions the database is at (empty for an empty database)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return set(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    """The newest revisions the code knows."""
+    return set(ScriptDirectory.from_config(_alembic_config()).get_heads())
 
 
 def _alembic_config() -> AlembicConfig:

@@ -23,6 +23,7 @@ class EnergySection(Section):
     def __init__(self, languages: LanguageController, parent: QWidget | None = None) -> None:
         super().__init__(languages, parent)
         self.snapshot: EnergySnapshot | None = None
+        self.network: EnergySnapshot | None = None
         self.timezone = ZoneInfo("Asia/Baku")
         self.power = StatTile(hero=True)
         self.today = StatTile()
@@ -41,6 +42,10 @@ class EnergySection(Section):
     def show_snapshot(self, snapshot: EnergySnapshot) -> None:
         self.snapshot = snapshot
         self._show_figures()
+
+    def show_network(self, snapshot: EnergySnapshot) -> None:
+        """Totals of all centres, shown beside this centre's figures."""
+        self.network = snapshot
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Solar power of this centre"))

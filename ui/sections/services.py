@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,23 +15,29 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QScroller,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.content.model import Content, Service
+from kiosk.content.model import Service
 from ui.i18n import LanguageController
 from ui.sections.base import Section
+from ui.sections.service_page import ServicePage
 from ui.theme import Metrics
 
 
 class ServiceCard(QFrame):
-    """Icon, title, one line and a tag saying which kind of service it is."""
+    """Icon, title, one line and a tag saying which kind of service it is; a tap opens its page."""
+
+    tapped = Signal(object)
+    _TAP_SLOP_PX = 24  # a finger that moved further was scrolling, not tapping
 
     def __init__(self, service: Service, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ServiceCard")
         self.service = service
+        self._pressed_at: QPoint | None = None
         self._icon = icon
         self.icon = QLabel(self)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
@@ -52,6 +58,21 @@ class ServiceCard(QFrame):
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pressed_at = event.globalPosition().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        start, self._pressed_at = self._pressed_at, None
+        moved = (event.globalPosition().toPoint() - start).manhattanLength() if start else 0
+        if (
+            start is not None
+            and moved <= self._TAP_SLOP_PX
+            and self.rect().contains(event.position().toPoint())
+        ):
+            self.tapped.emit(self.service)
+        super().mouseReleaseEvent(event)
 
     def show_language(self, language: str, tag: str) -> None:
         self.title.setText(self.service.title.get(language))
@@ -92,20 +113,41 @@ class ServicesSection(Section):
         self.grid = QGridLayout(self.container)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.card_area.setWidget(self.container)
-        self.body.addWidget(self.card_area, 1)
+        self.page = ServicePage(languages, resolve, self)
+        self.page.back_requested.connect(self.show_list)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.card_area)
+        self.pages.addWidget(self.page)
+        self.body.addWidget(self.pages, 1)
         self.retranslate()
+
+    def open_service(self, service: Service) -> None:
+        """Show one service's page with its QR code."""
+        self.page.show_service(service)
+        self.pages.setCurrentWidget(self.page)
+        self.subtitle.hide()
+
+    def show_list(self) -> None:
+        self.pages.setCurrentWidget(self.card_area)
+        self.subtitle.show()
+
+    def showing_page(self) -> bool:
+        return self.pages.currentWidget() is self.page
 
     def nav_label(self) -> str:
         return self.tr("Green services")
 
-    def show_content(self, content: Content) -> None:
+    def show_services(self, services: tuple[Service, ...]) -> None:
+        """Replace the cards with these services (the ones visible now, in content order)."""
+        self.show_list()
         for card in self.cards:
             self.grid.removeWidget(card)
             card.deleteLater()
         self.cards = []
-        for service in content.services:
+        for service in services:
             path = self._resolve(service.icon)
             card = ServiceCard(service, QIcon(str(path)) if path else QIcon(), self.container)
+            card.tapped.connect(self.open_service)
             self.cards.append(card)
         self._arrange()
         self.retranslate()
@@ -122,6 +164,7 @@ class ServicesSection(Section):
         super().apply_layout(metrics, portrait)
         for card in self.cards:
             card.apply_metrics(metrics)
+        self.page.apply_layout(metrics, portrait)
         self._arrange()
 
     def _arrange(self) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from kiosk.store.db import DB_NAME, head_revision, open_store, schema_revision
+from kiosk.store.db import DB_NAME, head_revisions, open_store, schema_revisions
 from kiosk.store.models import KioskState
 
 
@@ -16,7 +16,7 @@ def test_migrations_create_the_schema_from_empty(data_dir: Path) -> None:
     try:
         tables = set(inspect(store.engine).get_table_names())
         assert {"content_release", "kiosk_state", "energy_reading", "alembic_version"} <= tables
-        assert schema_revision(store.engine) == head_revision() is not None
+        assert schema_revisions(store.engine) == head_revisions() != set()
     finally:
         store.close()
 
@@ -57,7 +57,7 @@ def test_corrupt_database_is_moved_aside_and_replaced(
     try:
         kept = data_dir / f"{DB_NAME}.corrupt-20261125T070005Z"
         assert kept.read_bytes() == garbage
-        assert schema_revision(store.engine) == head_revision()
+        assert schema_revisions(store.engine) == head_revisions()
         assert "unreadable" in caplog.text and str(kept) in caplog.text
     finally:
         store.close()

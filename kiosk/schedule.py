@@ -1,0 +1,64 @@
+"""What shows when: item schedules, centre targeting, announcements and display hours.
+
+Pure functions of the content, the centre and a centre-local time, so every boundary can be tested by
+moving a clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from kiosk.content.model import Announcement, Content, Schedule, Service, Video
+from kiosk.errors import ConfigError
+
+
+def for_centre(centres: tuple[str, ...], centre: str) -> bool:
+    """An item without a centre list is for every centre."""
+    return not centres or centre in centres
+
+
+def visible_services(content: Content, centre: str, local_now: datetime) -> tuple[Service, ...]:
+    return tuple(
+        s for s in content.services if for_centre(s.centres, centre) and s.schedule.allows(local_now)
+    )
+
+
+def visible_videos(content: Content, centre: str, local_now: datetime) -> tuple[Video, ...]:
+    return tuple(v for v in content.videos if for_centre(v.centres, centre) and v.schedule.allows(local_now))
+
+
+def active_announcement(content: Content, centre: str, now: datetime) -> Announcement | None:
+    """The announcement that overrides every section now: emergencies first, then the newest."""
+    live = [a for a in content.announcements if for_centre(a.centres, centre) and a.starts <= now < a.ends]
+    if not live:
+        return None
+    return max(live, key=lambda a: (a.level == "emergency", a.starts))
+
+
+@dataclass(frozen=True)
+class DisplayHours:
+    """When the screen is on; outside these hours it goes black and wakes on touch."""
+
+    schedule: Schedule
+
+    @classmethod
+    def parse(cls, hours: str, weekdays: list[int]) -> DisplayHours:
+        """From config: hours like "08:30-19:00" (empty: all day) and ISO weekdays (empty: every day)."""
+        span: tuple[time, time] | None = None
+        if hours:
+            match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", hours.strip())
+            try:
+                if not match:
+                    raise ValueError
+                h1, m1, h2, m2 = (int(g) for g in match.groups())
+                span = (time(h1, m1), time(h2 % 24, m2))
+            except ValueError as exc:
+                raise ConfigError(f'display hours: expected "08:30-19:00", got {hours!r}') from exc
+        if any(d < 1 or d > 7 for d in weekdays):
+            raise ConfigError(f"display weekdays: expected numbers 1 (Monday) to 7 (Sunday), got {weekdays}")
+        return cls(Schedule(weekdays=tuple(weekdays), hours=span))
+
+    def screen_on(self, local_now: datetime) -> bool:
+        return self.schedule.allows(local_now)

@@ -1,0 +1,178 @@
+"""The PIN-protected admin screen: what IT staff need to see and do at the kiosk itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.admin_pin import PinGuard
+from kiosk.status import KioskStatus
+from ui.main_window import MainWindow
+from ui.widgets.pin_pad import PinPad
+
+
+class AdminScreen(QFrame):
+    """Status of the kiosk plus the few actions staff need: sync, reload, exit, restart."""
+
+    sync_requested = Signal()
+    reload_requested = Signal()
+    exit_requested = Signal()
+    restart_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, status: Callable[[], KioskStatus], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AdminScreen")
+        self._status = status
+        self.heading = QLabel(self)
+        self.heading.setObjectName("AdminHeading")
+        self.rows: dict[str, tuple[QLabel, QLabel]] = {}
+        grid = QGridLayout()
+        for index, key in enumerate(("version", "kiosk", "release", "sync", "energy")):
+            name, value = QLabel(self), QLabel(self)
+            name.setObjectName("AdminKey")
+            value.setObjectName("AdminValue")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(name, index, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, index, 1)
+            self.rows[key] = (name, value)
+        grid.setColumnStretch(1, 1)
+        self.problems_title = QLabel(self)
+        self.problems_title.setObjectName("AdminKey")
+        self.problems = QLabel(self)
+        self.problems.setObjectName("AdminProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, signal in (
+            ("sync", self.sync_requested),
+            ("reload", self.reload_requested),
+            ("restart", self.restart_requested),
+            ("exit", self.exit_requested),
+            ("close", self.closed),
+        ):
+            button = QPushButton(self)
+            button.setObjectName("AdminButton")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(signal)
+            actions.addWidget(button)
+            self.buttons[key] = button
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(grid)
+        layout.addWidget(self.problems_title)
+        layout.addWidget(self.problems, 1)
+        layout.addLayout(actions)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        """Re-read the kiosk's status (called when the screen opens and after each action)."""
+        s = self._status()
+        self.rows["version"][1].setText(f"Green Kiosk {s.version}")
+        self.rows["kiosk"][1].setText(f"{s.kiosk_id} · {s.centre}")
+        origin = self.tr("bundled demo content") if s.content_origin == "demo" else self.tr("published")
+        self.rows["release"][1].setText(f"{s.release} ({origin})")
+        if s.last_sync:
+            self.rows["sync"][1].setText(f"{s.last_sync} · {s.last_result or ''}")
+        else:
+            self.rows["sync"][1].setText(self.tr("never (no content server configured or not yet reached)"))
+        energy = s.energy
+        detail = f" · {energy.error}" if energy.error else ""
+        read = f" · {energy.read_at:%Y-%m-%d %H:%M:%S %Z}" if energy.read_at else ""
+        self.rows["energy"][1].setText(f"{energy.source}: {energy.state}{read}{detail}")
+        self.problems.setText("\n".join(s.recent_problems) or self.tr("No warnings or errors since start."))
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Kiosk administration"))
+        names = {
+            "version": self.tr("App version"),
+            "kiosk": self.tr("Kiosk and centre"),
+            "release": self.tr("Content release"),
+            "sync": self.tr("Last sync"),
+            "energy": self.tr("Energy source"),
+        }
+        for key, text in names.items():
+            self.rows[key][0].setText(text)
+        self.problems_title.setText(self.tr("Recent problems"))
+        labels = {
+            "sync": self.tr("Sync now"),
+            "reload": self.tr("Reload"),
+            "restart": self.tr("Restart"),
+            "exit": self.tr("Exit to desktop"),
+            "close": self.tr("Close"),
+        }
+        for key, text in labels.items():
+            self.buttons[key].setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class AdminAccess(QObject):
+    """The hidden gesture → PIN pad → admin screen flow, with wrong PINs rate-limited by PinGuard."""
+
+    opened = Signal()
+
+    def __init__(
+        self,
+        window: MainWindow,
+        guard: PinGuard,
+        status: Callable[[], KioskStatus],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.guard = guard
+        self.pin_pad = PinPad()
+        self.screen = AdminScreen(status)
+        window.add_overlay(self.pin_pad)
+        window.add_overlay(self.screen)
+        window.admin_gesture.connect(self.ask_pin)
+        self.pin_pad.pin_entered.connect(self._check_pin)
+        self.pin_pad.cancelled.connect(self.close)
+        self.screen.closed.connect(self.close)
+        self._unlock_timer = QTimer(self)
+        self._unlock_timer.setInterval(1000)
+        self._unlock_timer.timeout.connect(self._show_lockout)
+
+    def ask_pin(self) -> None:
+        if not self.guard.stored_hash:
+            self.pin_pad.reset(self.tr("No admin PIN is set on this kiosk (kioskctl hash-pin)."))
+            self.pin_pad.set_locked(True)
+        else:
+            self.pin_pad.reset()
+            self._show_lockout()
+        self.window.show_overlay(self.pin_pad)
+
+    def close(self) -> None:
+        self._unlock_timer.stop()
+        self.pin_pad.reset()
+        self.window.show_overlay(None)
+
+    def is_open(self) -> bool:
+        return self.window.overlays.currentWidget() in (self.pin_pad, self.screen)
+
+    def _check_pin(self, pin: str) -> None:
+        if self.guard.try_pin(pin):
+            self._unlock_timer.stop()
+            self.screen.refresh()
+            self.window.show_overlay(self.screen)
+            self.opened.emit()
+            return
+        self._show_lockout(wrong=True)
+
+    def _show_lockout(self, wrong: bool = False) -> None:
+        seconds = self.guard.seconds_locked()
+        self.pin_pad.set_locked(seconds > 0)
+        if seconds > 0:
+            self.pin_pad.reset(self.tr("Too many wrong PINs. Try again in %n second(s).", "", seconds))
+            self._unlock_timer.start()
+        else:
+            self._unlock_timer.stop()
+            self.pin_pad.reset(self.tr("Wrong PIN.") if wrong else "")

@@ -1,0 +1,139 @@
+"""One green service's page: its longer text and pictures, and a large QR code to continue on a phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.content.model import Service
+from ui.i18n import LanguageController
+from ui.theme import Metrics
+from ui.widgets.qr_code import QrCodeView
+
+
+class ServicePage(QWidget):
+    """Text on one side, the QR code and its URL on the other (stacked in portrait)."""
+
+    back_requested = Signal()
+
+    def __init__(
+        self,
+        languages: LanguageController,
+        resolve: Callable[[str | None], Path | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ServicePage")
+        self.languages = languages
+        self._resolve = resolve
+        self.service: Service | None = None
+        self.back = QPushButton(self)
+        self.back.setObjectName("BackButton")
+        self.back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back.clicked.connect(self.back_requested)
+        self.title = QLabel(self)
+        self.title.setObjectName("PageTitle")
+        self.title.setWordWrap(True)
+        self.text = QLabel()
+        self.text.setObjectName("PageText")
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.hide()
+        text_box = QWidget()
+        text_box.setObjectName("PageTextBox")
+        text_layout = QVBoxLayout(text_box)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.addWidget(self.picture)
+        text_layout.addWidget(self.text)
+        text_layout.addStretch(1)
+        self.text_area = QScrollArea(self)
+        self.text_area.setWidget(text_box)
+        self.text_area.setWidgetResizable(True)
+        self.text_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.text_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.text_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(self.text_area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+
+        self.qr_panel = QFrame(self)
+        self.qr_panel.setObjectName("QrPanel")
+        self.qr_hint = QLabel(self.qr_panel)
+        self.qr_hint.setObjectName("QrHint")
+        self.qr_hint.setWordWrap(True)
+        self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr = QrCodeView(self.qr_panel)
+        self.url = QLabel(self.qr_panel)
+        self.url.setObjectName("QrUrl")
+        self.url.setWordWrap(True)
+        self.url.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        qr_layout = QVBoxLayout(self.qr_panel)
+        qr_layout.addWidget(self.qr_hint)
+        qr_layout.addWidget(self.qr, 1)
+        qr_layout.addWidget(self.url)
+        self._qr_layout = qr_layout
+
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.addWidget(self.text_area, 3)
+        self.columns.addWidget(self.qr_panel, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.title)
+        layout.addLayout(self.columns, 1)
+        self._layout = layout
+        self.retranslate()
+
+    def show_service(self, service: Service) -> None:
+        self.service = service
+        self.qr.set_text(service.url)
+        self.url.setText(service.url.removeprefix("https://").removeprefix("http://").rstrip("/"))
+        image = self._resolve(service.image)
+        pixmap = QPixmap(str(image)) if image else QPixmap()
+        if pixmap.isNull():
+            self.picture.hide()
+        else:
+            self.picture.setPixmap(pixmap.scaledToWidth(min(pixmap.width(), 900)))
+            self.picture.show()
+        self.text_area.verticalScrollBar().setValue(0)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.back.setText("‹  " + self.tr("Back"))
+        self.qr_hint.setText(self.tr("Scan with your phone's camera to continue online"))
+        if self.service is None:
+            return
+        language = self.languages.current or self.languages.default
+        self.title.setText(self.service.title.get(language))
+        paragraphs = [p.strip() for p in self.service.body.get(language).split("\n\n") if p.strip()]
+        self.text.setText("\n\n".join(paragraphs))
+
+    def apply_layout(self, metrics: Metrics, portrait: bool) -> None:
+        self.columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        self.columns.setStretch(0, 3 if not portrait else 4)
+        self.columns.setStretch(1, 2 if not portrait else 5)
+        self.columns.setSpacing(metrics.px(40))
+        self._layout.setSpacing(metrics.px(16))
+        pad = metrics.px(24)
+        self._qr_layout.setContentsMargins(pad, pad, pad, pad)
+        self.qr.setMinimumSize(metrics.px(300), metrics.px(300))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
