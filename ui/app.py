@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 def create_application(argv: list[str]) -> QApplication:
     """The QApplication with the shipped Noto Sans as the default font (Azerbaijani and Cyrillic)."""
     existing = QApplication.instance()
+    if existing is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName("Green Kiosk")
     app.setOrganizationName("ASAN xidmət")
@@ -37,7 +39,6 @@ def create_application(argv: list[str]) -> QApplication:
     font = QFont("Noto Sans")
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     return app
 
 
@@ -121,6 +122,7 @@ class KioskApp:
         if self.network is not None:
             self.network.stop()
         self.attract.stop()
+        self.idle.stop()
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)

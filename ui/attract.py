@@ -43,6 +43,9 @@ class IdleWatcher(QObject):
     def start(self) -> None:
         self._timer.start()
 
+    def stop(self) -> None:
+        self._timer.stop()
+
     def set_idle_seconds(self, seconds: int) -> None:
         self._timer.setInterval(seconds * 1000)
 

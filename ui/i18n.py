@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTranslator, Signal
 
 from kiosk.config import LANGUAGES
 from kiosk.paths import TRANSLATIONS_DIR
@@ -52,6 +52,8 @@ class LanguageController(QObject):
             self._translator = None
         QLocale.setDefault(locale_for(language))
         self.current = language
+        # Qt posts LanguageChange to every widget; deliver them now so the switch is one visible step.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self.changed.emit(language)
 
     def reset(self) -> None:

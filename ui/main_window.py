@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QMouseEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.content.model import Announcement, Content, Service
 from kiosk.energy.service import EnergySnapshot
@@ -30,6 +30,7 @@ from ui.theme import Metrics, stylesheet
 from ui.widgets.announcement import AnnouncementView
 from ui.widgets.language_switch import LanguageSwitch
 from ui.widgets.nav_bar import NavBar
+from ui.widgets.page_stack import PageStack
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ class MainWindow(QWidget):
             "video": self.video_section,
             "services": self.services_section,
         }
-        self.stack = QStackedWidget(self)
+        self.stack = PageStack(self)
         self.stack.setObjectName("Sections")
         for key in SECTION_KEYS:
             self.stack.addWidget(self.sections[key])
@@ -167,7 +168,7 @@ class MainWindow(QWidget):
         visitor_layout.addWidget(self.nav)
         self.visitor_view = visitor
         self.announcement_view = AnnouncementView(self)
-        self.overlays = QStackedWidget(self)
+        self.overlays = PageStack(self)
         self.overlays.addWidget(visitor)
         self.overlays.addWidget(self.announcement_view)
         layout = QVBoxLayout(self)
@@ -294,8 +295,12 @@ class MainWindow(QWidget):
 
     def _update_clock(self) -> None:
         now = self.clock().astimezone(self.timezone)
-        locale = self.languages.locale()
-        self.clock_label.setText(f"{formatting.date_long(locale, now)}   {formatting.clock(now)}")
+        if self.is_portrait():  # the header is narrow: the time alone
+            self.clock_label.setText(formatting.clock(now))
+        else:
+            self.clock_label.setText(
+                f"{formatting.date_long(self.languages.locale(), now)}   {formatting.clock(now)}"
+            )
 
     def set_accessible(self, on: bool) -> None:
         """Large text and high contrast together: one tap for visitors who need either."""
@@ -327,7 +332,7 @@ class MainWindow(QWidget):
         pad = metrics.px(24)
         self._header_row.setContentsMargins(pad, metrics.px(12), pad, metrics.px(12))
         self._header_row.setSpacing(metrics.px(16))
-        self.clock_label.setVisible(not portrait or metrics.unit >= 1.0)
+        self._update_clock()
         self.nav.set_icon_size(metrics.px(44))
         for section in self.sections.values():
             section.apply_layout(metrics, portrait)

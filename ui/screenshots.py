@@ -17,7 +17,8 @@ from ui.main_window import SECTION_KEYS
 
 log = logging.getLogger(__name__)
 
-SIZES = ((1920, 1080), (1080, 1920))
+SIZES = ((1920, 1080), (1080, 1920), (1366, 768))
+VIEWS = (*SECTION_KEYS, "service-page")
 
 
 def render_screenshots(
@@ -27,7 +28,11 @@ def render_screenshots(
     sizes: tuple[tuple[int, int], ...] = SIZES,
     languages: tuple[str, ...] = LANGUAGES,
 ) -> list[Path]:
-    """Write ``<section>_<language>_<w>x<h>.png`` for every combination; returns the files written."""
+    """Write ``<view>_<language>_<w>x<h>[_large].png`` for every combination; returns the files written.
+
+    Views are the three sections and the first featured service's page; ``_large`` is the large-text,
+    high-contrast mode.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     window = kiosk.window
     kiosk.energy.poll()
@@ -35,16 +40,30 @@ def render_screenshots(
     QApplication.processEvents()
     window.show()
     written: list[Path] = []
-    for width, height in sizes:
-        window.resize(width, height)
-        for language in languages:
-            kiosk.languages.set_language(language)
-            for key in SECTION_KEYS:
-                window.show_section(key)
-                QApplication.processEvents()
-                path = out_dir / f"{key}_{language}_{width}x{height}.png"
-                if not window.grab().save(str(path), "PNG"):
-                    raise OSError(f"cannot write {path}")
-                written.append(path)
+    services = kiosk.window.services_section
+    for large in (False, True):
+        window.set_accessible(large)
+        for width, height in sizes:
+            window.resize(width, height)
+            QApplication.processEvents()
+            window.resize(width, height)  # again: the layout for the new orientation may need less room
+            for language in languages:
+                kiosk.languages.set_language(language)
+                for view in VIEWS:
+                    if view == "service-page":
+                        window.show_section("services")
+                        featured = window.featured or tuple(card.service for card in services.cards)
+                        if not featured:
+                            continue
+                        services.open_service(featured[0])
+                    else:
+                        window.show_section(view)
+                    QApplication.processEvents()
+                    suffix = "_large" if large else ""
+                    path = out_dir / f"{view}_{language}_{width}x{height}{suffix}.png"
+                    if not window.grab().save(str(path), "PNG"):
+                        raise OSError(f"cannot write {path}")
+                    written.append(path)
+    window.set_accessible(False)
     log.info("Wrote %d screenshots to %s", len(written), out_dir)
     return written

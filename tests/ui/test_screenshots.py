@@ -39,14 +39,15 @@ def test_screenshot_mode_writes_every_section_language_and_orientation(tmp_path:
     )
     assert result.returncode == 0, result.stderr
     expected = {
-        f"{section}_{language}_{w}x{h}.png"
-        for section in ("energy", "video", "services")
+        f"{view}_{language}_{w}x{h}{mode}.png"
+        for view in ("energy", "video", "services", "service-page")
         for language in ("az", "en", "ru")
-        for w, h in ((1920, 1080), (1080, 1920))
+        for w, h in ((1920, 1080), (1080, 1920), (1366, 768))
+        for mode in ("", "_large")
     }
     assert {p.name for p in out.iterdir()} == expected
     for name in expected:
         image = QImage(str(out / name))
-        w, h = (int(v) for v in name.rsplit("_", 1)[1].removesuffix(".png").split("x"))
+        w, h = (int(v) for v in name.removesuffix(".png").split("_")[2].split("x"))
         assert (image.width(), image.height()) == (w, h), name
         assert distinct_colours(image) > 20, f"{name} looks blank"

@@ -111,6 +111,8 @@ def test_exit_keys_and_close_requests_are_refused_while_locked(kiosk: KioskApp, 
 
 
 def open_pin_pad(kiosk: KioskApp, qtbot: QtBot) -> None:
+    kiosk.idle.set_idle_seconds(60)  # the 3 s long press must not count as idleness here
+    kiosk.idle.start()
     logo = kiosk.window.logo
     with qtbot.waitSignal(kiosk.window.admin_gesture, timeout=5000):
         qtbot.mousePress(logo, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
@@ -216,4 +218,3 @@ def test_accessibility_mode_enlarges_text_and_resets_when_idle(kiosk: KioskApp, 
     assert caption.fontInfo().pixelSize() > normal
     go_idle(kiosk, qtbot)
     assert not window.access_button.isChecked() and caption.fontInfo().pixelSize() == normal
-

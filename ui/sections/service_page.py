@@ -10,6 +10,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -89,10 +90,13 @@ class ServicePage(QWidget):
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.addWidget(self.text_area, 3)
         self.columns.addWidget(self.qr_panel, 2)
+        top = QHBoxLayout()
+        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.title, 1)
+        self._top = top
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addLayout(self.columns, 1)
         self._layout = layout
         self.retranslate()
@@ -125,13 +129,15 @@ class ServicePage(QWidget):
         self.columns.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
-        self.columns.setStretch(0, 3 if not portrait else 4)
-        self.columns.setStretch(1, 2 if not portrait else 5)
+        self.columns.setStretch(0, 3)
+        self.columns.setStretch(1, 2)
         self.columns.setSpacing(metrics.px(40))
         self._layout.setSpacing(metrics.px(16))
+        self._top.setSpacing(metrics.px(24))
         pad = metrics.px(24)
         self._qr_layout.setContentsMargins(pad, pad, pad, pad)
-        self.qr.setMinimumSize(metrics.px(300), metrics.px(300))
+        self.qr.setMinimumSize(metrics.px(220), metrics.px(220))
+        self.qr_panel.setMinimumWidth(metrics.px(440))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QMouseEvent
+from PySide6.QtGui import QIcon, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QScroller,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from ui.i18n import LanguageController
 from ui.sections.base import Section
 from ui.sections.service_page import ServicePage
 from ui.theme import Metrics
+from ui.widgets.page_stack import PageStack
 
 
 class ServiceCard(QFrame):
@@ -38,6 +38,7 @@ class ServiceCard(QFrame):
         self.setObjectName("ServiceCard")
         self.service = service
         self._pressed_at: QPoint | None = None
+        self._base_height = 0
         self._icon = icon
         self.icon = QLabel(self)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
@@ -49,7 +50,7 @@ class ServiceCard(QFrame):
         self.summary = QLabel(self)
         self.summary.setObjectName("CardSummary")
         self.summary.setWordWrap(True)
-        texts = QVBoxLayout()
+        self._texts = texts = QVBoxLayout()
         texts.addWidget(self.tag, 0, Qt.AlignmentFlag.AlignLeft)
         texts.addWidget(self.title)
         texts.addWidget(self.summary)
@@ -86,7 +87,32 @@ class ServiceCard(QFrame):
         pad = metrics.px(24)
         self._row.setContentsMargins(pad, pad, pad, pad)
         self._row.setSpacing(pad)
-        self.setMinimumHeight(metrics.px(170))
+        self._base_height = metrics.px(170)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to fit wrapped title and summary: a grid in a scroll area does not do it by itself."""
+        margins = self._row.contentsMargins()
+        text_width = self.width() - margins.left() - margins.right() - self.icon.width() - self._row.spacing()
+        if text_width <= 0:
+            self.setMinimumHeight(self._base_height)
+            return
+        spacing = self._texts.spacing()
+        needed = (
+            margins.top()
+            + margins.bottom()
+            + self.tag.sizeHint().height()
+            + self.title.heightForWidth(text_width)
+            + self.summary.heightForWidth(text_width)
+            + 2 * spacing
+        )
+        height = max(self._base_height, needed)
+        if height != self.minimumHeight():
+            self.setMinimumHeight(height)
 
 
 class ServicesSection(Section):
@@ -115,7 +141,7 @@ class ServicesSection(Section):
         self.card_area.setWidget(self.container)
         self.page = ServicePage(languages, resolve, self)
         self.page.back_requested.connect(self.show_list)
-        self.pages = QStackedWidget(self)
+        self.pages = PageStack(self)
         self.pages.addWidget(self.card_area)
         self.pages.addWidget(self.page)
         self.body.addWidget(self.pages, 1)
@@ -125,10 +151,12 @@ class ServicesSection(Section):
         """Show one service's page with its QR code."""
         self.page.show_service(service)
         self.pages.setCurrentWidget(self.page)
+        self.title.hide()  # the page has its own title, and the nav bar still says where we are
         self.subtitle.hide()
 
     def show_list(self) -> None:
         self.pages.setCurrentWidget(self.card_area)
+        self.title.show()
         self.subtitle.show()
 
     def showing_page(self) -> bool:
