@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QProcess, QRunnable, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, QProcess, Qt, QThreadPool
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -18,7 +18,7 @@ from kiosk.paths import RESOURCES_DIR
 from kiosk.schedule import DisplayHours
 from ui.admin import AdminAccess
 from ui.attract import AttractLoop, IdleWatcher
-from ui.bridge import ContentFeed, EnergyFeed
+from ui.bridge import BackgroundJob, ContentFeed, EnergyFeed
 from ui.i18n import LanguageController
 from ui.kiosk_lock import KioskLock
 from ui.main_window import MainWindow
@@ -52,15 +52,6 @@ def load_fonts() -> list[str]:
             continue
         families += QFontDatabase.applicationFontFamilies(font_id)
     return families
-
-
-class _Background(QRunnable):
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self._work = work
-
-    def run(self) -> None:
-        self._work()
 
 
 class KioskApp:
@@ -163,7 +154,7 @@ class KioskApp:
         self._display_asleep = asleep
         self.window.set_screen_off(asleep)
         log.info("Screen %s (opening hours)", "off" if asleep else "on")
-        QThreadPool.globalInstance().start(_Background(lambda: request_display_power(not asleep)))
+        QThreadPool.globalInstance().start(BackgroundJob(lambda: request_display_power(not asleep)))
 
     # --- admin actions ----------------------------------------------------------------------------
     def exit_to_desktop(self) -> None:

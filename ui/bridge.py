@@ -15,8 +15,10 @@ from kiosk.energy.service import EnergyService, EnergySnapshot
 log = logging.getLogger(__name__)
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], None]) -> None:
+class BackgroundJob(QRunnable):
+    """Runs a callable in Qt's thread pool (core I/O never runs on the GUI thread)."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
         super().__init__()
         self._work = work
 
@@ -48,7 +50,7 @@ class EnergyFeed(QObject):
         """Start one poll in the thread pool unless the previous one is still running."""
         if not self._busy.acquire(blocking=False):
             return
-        QThreadPool.globalInstance().start(_Job(self._poll_in_worker))
+        QThreadPool.globalInstance().start(BackgroundJob(self._poll_in_worker))
 
     def _poll_in_worker(self) -> None:
         try:
