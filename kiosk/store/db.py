@@ -7,22 +7,22 @@ aside (kept for IT staff to inspect) and a fresh one is created: the kiosk still
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy.exc
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 log = logging.getLogger(__name__)
 
@@ -67,25 +67,60 @@ def open_store(data_dir: Path, *, now: Callable[[], datetime] | None = None) -> 
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (a no-op when it is already there)."""
+    """Bring the schema to the newest Alembic revision (a no-op when it is already there).
+
+    Alembic itself (half a second to import) is loaded only when there is something to migrate.
+    """
+    if _stored_revisions(engine) == _known_heads():
+        return
+    from alembic import command
+
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
 
 
+_REVISION = re.compile(r"^(revision|down_revision)\s*=\s*(.+)$", re.MULTILINE)
+
+
+def _known_heads() -> set[str]:
+    """Revisions no other revision builds on, read from the migration files without importing Alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        fields = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in fields:
+            continue
+        revisions.add(fields["revision"].strip().strip("'\""))
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", fields.get("down_revision", "")))
+    return revisions - parents
+
+
+def _stored_revisions(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        try:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        except sqlalchemy.exc.OperationalError:  # no table yet: an empty database
+            return set()
+    return {row[0] for row in rows}
+
+
 def schema_revisions(engine: Engine) -> set[str]:
     """The Alembic revisions the database is at (empty for an empty database)."""
-    with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads())
+    return _stored_revisions(engine)
 
 
 def head_revisions() -> set[str]:
-    """The newest revisions the code knows."""
+    """The newest revisions the code knows, as Alembic computes them."""
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(_alembic_config()).get_heads())
 
 
 def _alembic_config() -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config

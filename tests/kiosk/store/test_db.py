@@ -84,3 +84,24 @@ def test_database_with_damaged_pages_is_moved_aside(data_dir: Path) -> None:
             assert session.scalars(select(KioskState)).all() == []
     finally:
         store.close()
+
+
+def test_fast_path_knows_the_same_heads_as_alembic(data_dir: Path) -> None:
+    from kiosk.store.db import _known_heads
+
+    assert _known_heads() == head_revisions()
+
+
+def test_start_up_on_a_current_database_does_not_import_alembic(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    open_store(data_dir).close()
+    code = (
+        "import sys; from pathlib import Path; from kiosk.store.db import open_store; "
+        f"open_store(Path({str(data_dir)!r})).close(); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"
