@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from collections import deque
 from pathlib import Path
 
@@ -32,6 +33,18 @@ class RecentProblems(logging.Handler):
 recent_problems = RecentProblems()
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is now (test runners and daemons swap it), never a closed old one."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def configure_logging(data_dir: Path | None, level: str) -> Path | None:
     """Set up the root logger; returns the log file path (None when there is no data dir)."""
     root = logging.getLogger()
@@ -41,7 +54,7 @@ def configure_logging(data_dir: Path | None, level: str) -> Path | None:
             root.removeHandler(handler)
             handler.close()
     formatter = logging.Formatter(LOG_FORMAT)
-    stderr = logging.StreamHandler()
+    stderr = _Stderr()
     stderr.setFormatter(formatter)
     handlers: list[logging.Handler] = [stderr, recent_problems]
     log_file: Path | None = None
