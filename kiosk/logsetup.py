@@ -36,7 +36,7 @@ recent_problems = RecentProblems()
 class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever sys.stderr is now (test runners and daemons swap it), never a closed old one."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> object:
         return sys.stderr
 
