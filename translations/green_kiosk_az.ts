@@ -124,6 +124,38 @@
         <translation>Quraşdırılandan bəri</translation>
     </message>
     <message>
+        <source>CO₂ avoided today</source>
+        <translation>Bu gün qarşısı alınan CO₂</translation>
+    </message>
+    <message>
+        <source>CO₂ avoided since installation</source>
+        <translation>Quraşdırılandan bəri qarşısı alınan CO₂</translation>
+    </message>
+    <message>
+        <source>Today&apos;s power, kW (5-minute averages)</source>
+        <translation>Bu günün gücü, kVt (5 dəqiqəlik orta)</translation>
+    </message>
+    <message>
+        <source>Last 30 days, kWh per day</source>
+        <translation>Son 30 gün, gündəlik kVt·saat</translation>
+    </message>
+    <message>
+        <source>No readings yet today</source>
+        <translation>Bu gün hələ ölçmə yoxdur</translation>
+    </message>
+    <message>
+        <source>Sunrise %1</source>
+        <translation>Gündoğma %1</translation>
+    </message>
+    <message>
+        <source>Sunset %1</source>
+        <translation>Günbatma %1</translation>
+    </message>
+    <message>
+        <source>No days recorded yet</source>
+        <translation>Hələ qeydə alınmış gün yoxdur</translation>
+    </message>
+    <message>
         <source>kW</source>
         <translation>kVt</translation>
     </message>
@@ -134,6 +166,34 @@
     <message>
         <source>MWh</source>
         <translation>MVt·saat</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kq</translation>
+    </message>
+    <message>
+        <source>t</source>
+        <translation>t</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Canlı</translation>
+    </message>
+    <message>
+        <source>Not updating</source>
+        <translation>Yenilənmir</translation>
+    </message>
+    <message>
+        <source>Source offline</source>
+        <translation>Mənbə əlçatan deyil</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Qoşulur…</translation>
+    </message>
+    <message>
+        <source>Power at %1</source>
+        <translation>Güc, saat %1</translation>
     </message>
     <message>
         <source>Connecting to the solar inverter…</source>
@@ -169,6 +229,54 @@
             <numerusform>son yenilənmə %n dəqiqə əvvəl</numerusform>
             <numerusform>son yenilənmə %n dəqiqə əvvəl</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>What the CO₂ saving equals</source>
+        <translation>CO₂ qənaəti nəyə bərabərdir</translation>
+    </message>
+    <message>
+        <source>Figures appear with the first reading</source>
+        <translation>Rəqəmlər ilk ölçmədən sonra görünəcək</translation>
+    </message>
+    <message>
+        <source>Today&apos;s CO₂ saving</source>
+        <translation>Bu günün CO₂ qənaəti</translation>
+    </message>
+    <message>
+        <source>CO₂ saved since installation</source>
+        <translation>Quraşdırılandan bəri CO₂ qənaəti</translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln tree(s) absorbing CO₂ for a year</source>
+        <translation>
+            <numerusform>= %Ln ağacın bir ildə udduğu CO₂</numerusform>
+            <numerusform>= %Ln ağacın bir ildə udduğu CO₂</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln km driven by a petrol car</source>
+        <translation>
+            <numerusform>= benzinli avtomobilin %Ln km yürüşü</numerusform>
+            <numerusform>= benzinli avtomobilin %Ln km yürüşü</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln home(s) supplied with electricity for a day</source>
+        <translation>
+            <numerusform>= %Ln evin bir günlük elektrik enerjisi</numerusform>
+            <numerusform>= %Ln evin bir günlük elektrik enerjisi</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All ASAN xidmət centres (%n centre(s))</source>
+        <translation>
+            <numerusform>Bütün ASAN xidmət mərkəzləri (%n mərkəz)</numerusform>
+            <numerusform>Bütün ASAN xidmət mərkəzləri (%n mərkəz)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All ASAN xidmət centres</source>
+        <translation>Bütün ASAN xidmət mərkəzləri</translation>
     </message>
 </context>
 <context>

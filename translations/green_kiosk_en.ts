@@ -124,6 +124,38 @@
         <translation>Energy since installation</translation>
     </message>
     <message>
+        <source>CO₂ avoided today</source>
+        <translation>CO₂ avoided today</translation>
+    </message>
+    <message>
+        <source>CO₂ avoided since installation</source>
+        <translation>CO₂ avoided since installation</translation>
+    </message>
+    <message>
+        <source>Today&apos;s power, kW (5-minute averages)</source>
+        <translation>Today&apos;s power, kW (5-minute averages)</translation>
+    </message>
+    <message>
+        <source>Last 30 days, kWh per day</source>
+        <translation>Last 30 days, kWh per day</translation>
+    </message>
+    <message>
+        <source>No readings yet today</source>
+        <translation>No readings yet today</translation>
+    </message>
+    <message>
+        <source>Sunrise %1</source>
+        <translation>Sunrise %1</translation>
+    </message>
+    <message>
+        <source>Sunset %1</source>
+        <translation>Sunset %1</translation>
+    </message>
+    <message>
+        <source>No days recorded yet</source>
+        <translation>No days recorded yet</translation>
+    </message>
+    <message>
         <source>kW</source>
         <translation>kW</translation>
     </message>
@@ -134,6 +166,34 @@
     <message>
         <source>MWh</source>
         <translation>MWh</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>t</source>
+        <translation>t</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <source>Not updating</source>
+        <translation>Not updating</translation>
+    </message>
+    <message>
+        <source>Source offline</source>
+        <translation>Source offline</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>Power at %1</source>
+        <translation>Power at %1</translation>
     </message>
     <message>
         <source>Connecting to the solar inverter…</source>
@@ -169,6 +229,54 @@
             <numerusform>last updated %n minute ago</numerusform>
             <numerusform>last updated %n minutes ago</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>What the CO₂ saving equals</source>
+        <translation>What the CO₂ saving equals</translation>
+    </message>
+    <message>
+        <source>Figures appear with the first reading</source>
+        <translation>Figures appear with the first reading</translation>
+    </message>
+    <message>
+        <source>Today&apos;s CO₂ saving</source>
+        <translation>Today&apos;s CO₂ saving</translation>
+    </message>
+    <message>
+        <source>CO₂ saved since installation</source>
+        <translation>CO₂ saved since installation</translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln tree(s) absorbing CO₂ for a year</source>
+        <translation>
+            <numerusform>= %Ln tree absorbing CO₂ for a year</numerusform>
+            <numerusform>= %Ln trees absorbing CO₂ for a year</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln km driven by a petrol car</source>
+        <translation>
+            <numerusform>= %Ln km driven by a petrol car</numerusform>
+            <numerusform>= %Ln km driven by a petrol car</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln home(s) supplied with electricity for a day</source>
+        <translation>
+            <numerusform>= %Ln home supplied with electricity for a day</numerusform>
+            <numerusform>= %Ln homes supplied with electricity for a day</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All ASAN xidmət centres (%n centre(s))</source>
+        <translation>
+            <numerusform>All ASAN xidmət centres (%n centre)</numerusform>
+            <numerusform>All ASAN xidmət centres (%n centres)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All ASAN xidmət centres</source>
+        <translation>All ASAN xidmət centres</translation>
     </message>
 </context>
 <context>

@@ -125,6 +125,38 @@
         <translation>С момента установки</translation>
     </message>
     <message>
+        <source>CO₂ avoided today</source>
+        <translation>Предотвращено CO₂ сегодня</translation>
+    </message>
+    <message>
+        <source>CO₂ avoided since installation</source>
+        <translation>Предотвращено CO₂ с момента установки</translation>
+    </message>
+    <message>
+        <source>Today&apos;s power, kW (5-minute averages)</source>
+        <translation>Мощность сегодня, кВт (средние за 5 минут)</translation>
+    </message>
+    <message>
+        <source>Last 30 days, kWh per day</source>
+        <translation>Последние 30 дней, кВт·ч в день</translation>
+    </message>
+    <message>
+        <source>No readings yet today</source>
+        <translation>Сегодня данных пока нет</translation>
+    </message>
+    <message>
+        <source>Sunrise %1</source>
+        <translation>Восход %1</translation>
+    </message>
+    <message>
+        <source>Sunset %1</source>
+        <translation>Закат %1</translation>
+    </message>
+    <message>
+        <source>No days recorded yet</source>
+        <translation>Дни ещё не записаны</translation>
+    </message>
+    <message>
         <source>kW</source>
         <translation>кВт</translation>
     </message>
@@ -135,6 +167,34 @@
     <message>
         <source>MWh</source>
         <translation>МВт·ч</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>кг</translation>
+    </message>
+    <message>
+        <source>t</source>
+        <translation>т</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Онлайн</translation>
+    </message>
+    <message>
+        <source>Not updating</source>
+        <translation>Не обновляется</translation>
+    </message>
+    <message>
+        <source>Source offline</source>
+        <translation>Источник недоступен</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <source>Power at %1</source>
+        <translation>Мощность в %1</translation>
     </message>
     <message>
         <source>Connecting to the solar inverter…</source>
@@ -171,6 +231,58 @@
             <numerusform>последнее обновление %n минуты назад</numerusform>
             <numerusform>последнее обновление %n минут назад</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>What the CO₂ saving equals</source>
+        <translation>Чему равна экономия CO₂</translation>
+    </message>
+    <message>
+        <source>Figures appear with the first reading</source>
+        <translation>Цифры появятся после первого измерения</translation>
+    </message>
+    <message>
+        <source>Today&apos;s CO₂ saving</source>
+        <translation>Экономия CO₂ сегодня</translation>
+    </message>
+    <message>
+        <source>CO₂ saved since installation</source>
+        <translation>Экономия CO₂ с момента установки</translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln tree(s) absorbing CO₂ for a year</source>
+        <translation>
+            <numerusform>= %Ln дерево поглощает столько CO₂ за год</numerusform>
+            <numerusform>= %Ln дерева поглощают столько CO₂ за год</numerusform>
+            <numerusform>= %Ln деревьев поглощают столько CO₂ за год</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln km driven by a petrol car</source>
+        <translation>
+            <numerusform>= %Ln км пробега бензинового автомобиля</numerusform>
+            <numerusform>= %Ln км пробега бензинового автомобиля</numerusform>
+            <numerusform>= %Ln км пробега бензинового автомобиля</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>= %Ln home(s) supplied with electricity for a day</source>
+        <translation>
+            <numerusform>= электроснабжение %Ln дома на сутки</numerusform>
+            <numerusform>= электроснабжение %Ln домов на сутки</numerusform>
+            <numerusform>= электроснабжение %Ln домов на сутки</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All ASAN xidmət centres (%n centre(s))</source>
+        <translation>
+            <numerusform>Все центры ASAN xidmət (%n центр)</numerusform>
+            <numerusform>Все центры ASAN xidmət (%n центра)</numerusform>
+            <numerusform>Все центры ASAN xidmət (%n центров)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All ASAN xidmət centres</source>
+        <translation>Все центры ASAN xidmət</translation>
     </message>
 </context>
 <context>

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QLocale, QTime
 
 
 def number(locale: QLocale, value: float, decimals: int) -> str:
@@ -34,3 +34,29 @@ def clock(when: datetime) -> str:
 def date_long(locale: QLocale, when: datetime) -> str:
     """A date with the month's name in the visitor's language, e.g. "25 noyabr 2026"."""
     return locale.toString(QDate(when.year, when.month, when.day), "d MMMM yyyy")
+
+
+def co2_kg(locale: QLocale, kg: float) -> str:
+    """CO2 in kilograms: one decimal below 1000 kg."""
+    return number(locale, kg, 1 if kg < 1000 else 0)
+
+
+def co2_tonnes(locale: QLocale, kg: float) -> str:
+    """CO2 in tonnes, from kilograms: one decimal below 10 000 t."""
+    tonnes = kg / 1000.0
+    return number(locale, tonnes, 1 if tonnes < 10_000 else 0)
+
+
+def whole(locale: QLocale, value: float) -> str:
+    """A count for people (trees, kilometres, homes): rounded, with the language's grouping."""
+    return locale.toString(round(value))
+
+
+def hour_minute(locale: QLocale, when: datetime) -> str:
+    """An axis label or a sunrise time, e.g. "05:32", written by the language's locale."""
+    return locale.toString(QTime(when.hour, when.minute), "HH:mm")
+
+
+def day_month(locale: QLocale, day: date) -> str:
+    """A short date for a chart axis, e.g. "21 Jun", "21 iyn", "21 июн."."""
+    return locale.toString(QDate(day.year, day.month, day.day), "d MMM")

@@ -104,6 +104,7 @@ class MainWindow(QWidget):
         self.screen_off.hide()
 
         energy.updated.connect(self._on_energy)
+        energy.history_updated.connect(self.energy_section.show_history)
         content.changed.connect(self._on_content)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(15_000)
