@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.content.cli_content import add_content_commands
 from kiosk.energy.cli_energy import add_energy_command
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
@@ -27,6 +28,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.content.blobs import BlobCache
+    from kiosk.content.releases import read_states
     from kiosk.core import open_core
     from kiosk.store.db import schema_revisions
 
@@ -35,12 +38,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     core = open_core(settings, data_dir)
     try:
         content = core.content.active()
+        sync_state = read_states(core.store, ("last_sync", "last_result"))
         status: dict[str, Any] = {
             "kiosk_id": settings.kiosk.id,
             "centre": settings.kiosk.centre,
             "version": app_version(),
             "active_release": content.release,
             "content_origin": content.origin,
+            "last_sync": sync_state["last_sync"],
+            "last_result": sync_state["last_result"],
+            "cache_bytes": BlobCache(data_dir / "blobs").total_bytes(),
             "database": str(core.store.path),
             "schema_revision": ",".join(sorted(schema_revisions(core.store.engine))),
         }
@@ -62,11 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="check the config file and exit")
     check.set_defaults(run=cmd_check_config)
     add_common_options(check, in_subcommand=True)
-    status = commands.add_parser("status", help="active content release and database state")
+    status = commands.add_parser("status", help="active content release, last sync, cache and database state")
     status.add_argument("--json", action="store_true", help="one JSON object")
     status.set_defaults(run=cmd_status)
     add_common_options(status, in_subcommand=True)
     add_energy_command(commands)
+    add_content_commands(commands)
     return parser
 
 

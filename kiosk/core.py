@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import Settings
 from kiosk.content.library import ContentLibrary
@@ -12,6 +13,9 @@ from kiosk.energy.service import EnergyService
 from kiosk.logsetup import recent_problems
 from kiosk.status import KioskStatus, app_version, read_state
 from kiosk.store.db import Store, open_store
+
+if TYPE_CHECKING:
+    from kiosk.content.sync_service import ContentSyncService
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,8 @@ class KioskCore:
     content: ContentLibrary
     energy: EnergyService
     network: EnergyService | None = None
+    sync: ContentSyncService | None = None
+    """The content sync (not started: the UI starts it); None when ``[content] url`` is empty."""
 
     def status(self) -> KioskStatus:
         """What the admin screen shows (reads the store: call it off the hot path)."""
@@ -45,6 +51,8 @@ class KioskCore:
         )
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         self.store.close()
 
 
@@ -55,4 +63,11 @@ def open_core(settings: Settings, data_dir: Path) -> KioskCore:
     library.ensure_demo_release()
     energy = EnergyService.from_settings(settings, store)
     network = EnergyService.network_from_settings(settings, store)
-    return KioskCore(settings, data_dir, store, library, energy, network)
+    sync = None
+    if settings.content.url:  # imported here: requests and cryptography cost start-up time otherwise
+        from kiosk.content.sync import ContentSync
+        from kiosk.content.sync_service import ContentSyncService
+
+        engine = ContentSync.from_settings(settings, store, data_dir)
+        sync = ContentSyncService(engine, settings.content.poll_seconds)
+    return KioskCore(settings, data_dir, store, library, energy, network, sync)

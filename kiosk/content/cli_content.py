@@ -1,0 +1,113 @@
+"""kioskctl's content commands: keygen, validate, publish (for administrators) and sync (for IT staff)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError, ContentError
+from kiosk.logsetup import configure_logging
+from kiosk.options import add_common_options, log_level, settings_from_options
+
+
+def add_content_commands(subparsers: Any) -> None:
+    """Register ``keygen``, ``validate``, ``publish`` and ``sync`` on kioskctl's subcommands."""
+    keygen = subparsers.add_parser("keygen", help="make the channel's signing key pair")
+    keygen.add_argument("--out", required=True, metavar="DIR", help="writes DIR/content.key and content.pub")
+    keygen.set_defaults(run=cmd_keygen)
+
+    validate = subparsers.add_parser("validate", help="check a content source folder")
+    validate.add_argument("source", metavar="SRC", help="folder with content.toml and its media")
+    validate.set_defaults(run=cmd_validate)
+
+    publish = subparsers.add_parser("publish", help="sign a content source and publish it to a channel")
+    publish.add_argument("source", metavar="SRC", help="folder with content.toml and its media")
+    publish.add_argument("--key", required=True, metavar="FILE", help="the channel's content.key")
+    publish.add_argument(
+        "--to", required=True, metavar="DEST", help="the channel folder the web server serves"
+    )
+    publish.add_argument("--release", type=int, metavar="N", help="release number (default: published + 1)")
+    publish.add_argument(
+        "--valid-days", type=int, default=90, metavar="DAYS", help="days until kiosks refuse it (90)"
+    )
+    publish.set_defaults(run=cmd_publish)
+
+    sync = subparsers.add_parser("sync", help="fetch the newest content release from the channel")
+    sync.add_argument("--once", action="store_true", required=True, help="one sync cycle, then exit")
+    sync.add_argument("--json", action="store_true", help="print one JSON object")
+    sync.set_defaults(run=cmd_sync)
+    add_common_options(sync, in_subcommand=True)
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from kiosk.content.signing import generate_keys
+
+    private, public = generate_keys(Path(args.out))
+    print(f"Private key: {private} (keep it secret; it signs every release)")
+    print(f"Public key:  {public} (copy to every kiosk; [content] public_key)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kiosk.content.publish import check_source
+
+    _doc, problems = check_source(Path(args.source))
+    if problems:
+        for problem in problems:
+            print(problem)
+        raise ContentError(f"{args.source}: {len(problems)} problem(s), listed above")
+    print(f"Content source OK: {args.source}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from kiosk.content.publish import publish
+
+    report = publish(
+        Path(args.source), Path(args.key), args.to, release=args.release, valid_days=args.valid_days
+    )
+    print(
+        f"Published release {report.release} to {args.to}: {report.blobs_uploaded} of "
+        f"{report.blobs_total} blobs uploaded ({report.bytes_uploaded} bytes), "
+        f"manifest {report.manifest_bytes} bytes"
+    )
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.core import open_core
+
+    settings, data_dir = settings_from_options(args)
+    configure_logging(data_dir, log_level(args, settings))
+    if not settings.content.url:
+        raise ConfigError("[content] url: not set, so there is no channel to sync from")
+    core = open_core(settings, data_dir)
+    try:
+        assert core.sync is not None
+        result = core.sync.engine.sync_once()
+    finally:
+        core.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "outcome": result.outcome,
+                    "release": result.release,
+                    "message": result.message,
+                    "blobs_fetched": result.blobs_fetched,
+                    "bytes_fetched": result.bytes_fetched,
+                    "requests": result.requests,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(result.message)
+        print(
+            f"{result.requests} requests, {result.blobs_fetched} blobs, {result.bytes_fetched} bytes fetched"
+        )
+    if not result.ok:
+        raise ContentError(result.message)
+    return 0
