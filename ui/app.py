@@ -89,6 +89,9 @@ class KioskApp:
             self.window, PinGuard(settings.admin.pin_hash, clock=self.clock), core.status
         )
         self.admin.screen.reload_requested.connect(self.content.reload)
+        if core.sync is not None:
+            self.content.watch(core.sync)
+            self.admin.screen.sync_requested.connect(core.sync.sync_now)
         self.admin.screen.exit_requested.connect(self.exit_to_desktop)
         self.admin.screen.restart_requested.connect(self.restart)
         self._display_asleep = False
@@ -105,6 +108,8 @@ class KioskApp:
         self.energy.start()
         if self.network is not None:
             self.network.start()
+        if self.core.sync is not None:
+            self.core.sync.start()
         self.idle.start()
         self.apply_display_hours()
 

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -14,6 +15,9 @@ from kiosk.content.library import ContentLibrary
 from kiosk.content.model import Content
 from kiosk.energy.history import BUCKET_SECONDS
 from kiosk.energy.service import EnergyService, EnergySnapshot
+
+if TYPE_CHECKING:
+    from kiosk.content.sync_service import ContentSyncService
 
 log = logging.getLogger(__name__)
 
@@ -125,12 +129,22 @@ class ContentFeed(QObject):
     """Gives views the active release and tells them when another one becomes active."""
 
     changed = Signal(object)
+    _activated = Signal(int)  # emitted from the sync thread, delivered on the GUI thread
 
     def __init__(self, library: ContentLibrary, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.content: Content = library.active()
+        self._activated.connect(self._on_activated)
+
+    def watch(self, sync: ContentSyncService) -> None:
+        """Reload whenever the sync switches to another release: the screen updates without restart."""
+        sync.on_release_activated = self._activated.emit
 
     def reload(self) -> None:
         self.content = self.library.active()
         self.changed.emit(self.content)
+
+    def _on_activated(self, release: int) -> None:
+        log.info("Release %d is active: updating the screen", release)
+        self.reload()
