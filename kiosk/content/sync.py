@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3.exceptions
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -333,14 +334,14 @@ class ContentSync:
                 resume = response.status_code == 206
                 writer, _ = self.blobs.open_part(sha, resume=resume)
                 try:
-                    for chunk in response.iter_content(_CHUNK):
+                    for chunk in _body(response):
                         traffic.bytes += len(chunk)
                         if writer.written + len(chunk) > info.size:
                             writer.close()
                             self.blobs.discard_part(sha)
                             raise ContentError(f"blob {sha}: larger than the {info.size} bytes promised")
                         writer.write(chunk)
-                except requests.RequestException as exc:
+                except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                     writer.close()
                     failures += 1
                     if failures >= RESUME_ATTEMPTS:
@@ -352,6 +353,13 @@ class ContentSync:
                 writer.commit(info.size)
                 traffic.blobs += 1
                 return
+
+
+def _body(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: unlike iter_content, every byte received before a cut is kept."""
+    raw = response.raw
+    while chunk := raw.read1(_CHUNK):
+        yield chunk
 
 
 def _read_limited(response: requests.Response, limit: int, traffic: _Traffic) -> bytes:
