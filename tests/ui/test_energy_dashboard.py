@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage, QPalette
 from pytestqt.qtbot import QtBot
 
 from kiosk.core import KioskCore
@@ -19,7 +19,7 @@ from ui.app import create_application
 from ui.bridge import EnergyFeed
 from ui.i18n import LanguageController
 from ui.sections.energy import EnergySection
-from ui.theme import Metrics, stylesheet
+from ui.theme import NORMAL_COLOURS, Metrics, stylesheet
 from ui.widgets.power_chart import daylight
 
 BAKU = ZoneInfo("Asia/Baku")
@@ -128,6 +128,9 @@ def test_offline_source_is_said_in_words_and_the_dot_stops(section: EnergySectio
     section.languages.set_language("en")
     section.show_snapshot(snapshot(state=OFFLINE, age_s=7 * 60 + 5))
     assert section.live_label.text() == "Source offline"
+    assert section.live_label.palette().color(QPalette.ColorRole.WindowText) == QColor(
+        NORMAL_COLOURS["warning"]
+    )
     assert not section.live_dot.is_pulsing()
     assert section.power.caption.text() == "Power at 13:30"  # the last reading's time, not "now"
     assert section.power.value.text() == "12.3"  # the last good figure, labelled as such
