@@ -18,6 +18,7 @@ from kiosk.content.model import parse_content
 from kiosk.content.publish import publish
 from tests.conftest import REPO_ROOT
 from tests.kiosk.content.channel import ChannelServer, card, write_source
+from tests.kiosk.content.kiosk_sync import open_kiosk_store
 
 ICONS = 4
 
@@ -38,7 +39,7 @@ def publish_version(source: Path, key: Path, channel: Path, version: int) -> Non
 
 def assert_active_release_is_whole(data_dir: Path) -> int:
     """The invariant: the active release parses and every blob it names is on disk with its hash."""
-    connection = sqlite3.connect(data_dir / "kiosk.db")
+    connection = sqlite3.connect(data_dir / "kiosk.db", timeout=10)
     try:
         rows = connection.execute(
             "SELECT release_number, origin, document FROM content_release WHERE active"
@@ -68,6 +69,7 @@ def test_sigkill_at_random_points_never_leaves_a_partial_release(
     command += ["--data-dir", str(data_dir), "--log-level", "WARNING"]
     server.faults.trickle_bytes_per_s = 400_000  # a whole sync takes about a second after start-up
     source = tmp_path / "source"
+    open_kiosk_store(data_dir).close()  # a kiosk that has started once: the schema exists
     kills = 0
     for version in range(1, 25):
         publish_version(source, keys[0], channel, version)
