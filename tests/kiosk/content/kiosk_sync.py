@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from urllib3.util.retry import Retry
@@ -11,7 +13,6 @@ from kiosk.content.releases import InstalledRelease, active_release
 from kiosk.content.signing import load_public_key
 from kiosk.content.sync import ContentSync
 from kiosk.store.db import Store, open_store
-from tests.conftest import FakeClock
 
 MB = 1024 * 1024
 
@@ -42,7 +43,7 @@ def make_sync(
     data_dir: Path,
     url: str,
     public_key: Path,
-    clock: FakeClock,
+    clock: Callable[[], datetime],
     *,
     centre: str | None = "baku-1",
     cache_limit_bytes: int = 10 * MB,
