@@ -60,9 +60,10 @@ def open_store(data_dir: Path, *, now: Callable[[], datetime] | None = None) -> 
     engine = _make_engine(path)
     try:
         migrate(engine)
-    except sqlalchemy.exc.DatabaseError as exc:
+    except Exception as exc:  # any failure: the whole migration was rolled back, the old schema stays
         engine.dispose()
-        raise StoreError(f"{path}: database cannot be migrated: {exc.orig}") from exc
+        reason = exc.orig if isinstance(exc, sqlalchemy.exc.DBAPIError) else exc
+        raise StoreError(f"{path}: database cannot be migrated (left as it was): {reason}") from exc
     return Store(path, engine)
 
 
@@ -127,16 +128,27 @@ def _alembic_config() -> AlembicConfig:
 
 
 def _make_engine(path: Path) -> Engine:
+    """An engine whose transactions are real SQLite transactions, DDL included.
+
+    Python's sqlite3 module does not open a transaction before CREATE or ALTER, so a migration cut off
+    half-way (power cut, kill, error) would leave half a schema behind. SQLAlchemy's documented recipe:
+    let the driver autocommit and emit BEGIN ourselves; then a migration commits whole or not at all.
+    """
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -105,3 +105,35 @@ def test_start_up_on_a_current_database_does_not_import_alembic(data_dir: Path) 
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import kiosk.store.db as db
+    from kiosk.errors import StoreError
+
+    open_store(data_dir).close()
+    before = schema_revisions(open_store(data_dir).engine)
+    migrations = tmp_path / "migrations"
+    shutil.copytree(db.MIGRATIONS_DIR, migrations)
+    heads = sorted(head_revisions())
+    (migrations / "versions" / "9999_broken.py").write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n"
+        f"revision = '9999'\ndown_revision = {tuple(heads)!r}\nbranch_labels = None\ndepends_on = None\n"
+        "def upgrade():\n"
+        "    op.create_table('half_done', sa.Column('id', sa.Integer(), primary_key=True))\n"
+        "    op.execute('SELECT no_such_function()')\n"
+        "def downgrade():\n    pass\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", migrations)
+    with pytest.raises(StoreError, match="left as it was"):
+        open_store(data_dir)
+    with sqlite3.connect(data_dir / DB_NAME) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        stored = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
+    assert "half_done" not in tables
+    assert stored == before
