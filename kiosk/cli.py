@@ -61,6 +61,27 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hash_pin(args: argparse.Namespace) -> int:
+    """Print the ``[admin] pin_hash`` line for a PIN read from the terminal (or standard input)."""
+    from kiosk.admin_pin import hash_pin
+
+    if sys.stdin.isatty():
+        import getpass
+
+        pin = getpass.getpass("Admin PIN (4 to 12 digits): ")
+        if getpass.getpass("Again: ") != pin:
+            raise KioskError("the two PINs differ")
+    else:
+        pin = sys.stdin.readline().strip()
+    try:
+        hashed = hash_pin(pin)
+    except ValueError as exc:
+        raise KioskError(str(exc)) from exc
+    print("[admin]")
+    print(f'pin_hash = "{hashed}"')
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kioskctl", description="Green Kiosk admin and IT commands")
     parser.add_argument("--version", action="version", version=f"kioskctl (Green Kiosk) {app_version()}")
@@ -73,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="one JSON object")
     status.set_defaults(run=cmd_status)
     add_common_options(status, in_subcommand=True)
+    pin = commands.add_parser("hash-pin", help="print the [admin] pin_hash config line for a new admin PIN")
+    pin.set_defaults(run=cmd_hash_pin)
     add_energy_command(commands)
     add_content_commands(commands)
     return parser

@@ -37,3 +37,28 @@ def test_wrong_pins_lock_out_with_growing_delay(clock: FakeClock) -> None:
 
 def test_no_pin_configured_means_no_admin_access(clock: FakeClock) -> None:
     assert not PinGuard("", clock=clock).try_pin("0000")
+
+
+def test_kioskctl_hash_pin_prints_a_config_line_that_verifies() -> None:
+    import subprocess
+    import sys
+    import tomllib
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "hash-pin"],
+        input="4821\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    stored = tomllib.loads(result.stdout)["admin"]["pin_hash"]
+    assert verify_pin("4821", stored) and not verify_pin("4822", stored)
+    refused = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "hash-pin"],
+        input="12\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "4 to 12 digits" in refused.stderr
