@@ -33,6 +33,7 @@ class LanguageController(QObject):
         self.default = default if default in LANGUAGES else "az"
         self.current = ""
         self._translator: QTranslator | None = None
+        self._loaded: dict[str, QTranslator] = {}
 
     def set_language(self, language: str) -> None:
         if language not in LANGUAGES:
@@ -42,14 +43,19 @@ class LanguageController(QObject):
         app = QCoreApplication.instance()
         if self._translator is not None and app is not None:
             QCoreApplication.removeTranslator(self._translator)
-        translator = QTranslator(self)
-        qm = TRANSLATIONS_DIR / f"green_kiosk_{language}.qm"
-        if translator.load(str(qm)):
+        translator = self._loaded.get(language)
+        if translator is None:
+            translator = QTranslator(self)  # loaded once per language, kept for the next switch
+            qm = TRANSLATIONS_DIR / f"green_kiosk_{language}.qm"
+            if translator.load(str(qm)):
+                self._loaded[language] = translator
+            else:
+                log.error("Translation file %s is missing; showing the built-in English texts", qm)
+                translator.deleteLater()
+                translator = None
+        if translator is not None:
             QCoreApplication.installTranslator(translator)
-            self._translator = translator
-        else:
-            log.error("Translation file %s is missing; showing the built-in English texts", qm)
-            self._translator = None
+        self._translator = translator
         QLocale.setDefault(locale_for(language))
         self.current = language
         # Qt posts LanguageChange to every widget; deliver them now so the switch is one visible step.
