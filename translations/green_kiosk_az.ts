@@ -349,5 +349,13 @@
         <source>No video in this release</source>
         <translation>Bu buraxılışda video yoxdur</translation>
     </message>
+    <message>
+        <source>The video cannot be played on this kiosk right now.</source>
+        <translation>Video hazırda bu kioskda oynadıla bilmir.</translation>
+    </message>
+    <message>
+        <source>Tap the video to hear it</source>
+        <translation>Səsi eşitmək üçün videoya toxunun</translation>
+    </message>
 </context>
 </TS>

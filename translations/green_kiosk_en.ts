@@ -349,5 +349,13 @@
         <source>No video in this release</source>
         <translation>No video in this release</translation>
     </message>
+    <message>
+        <source>The video cannot be played on this kiosk right now.</source>
+        <translation>The video cannot be played on this kiosk right now.</translation>
+    </message>
+    <message>
+        <source>Tap the video to hear it</source>
+        <translation>Tap the video to hear it</translation>
+    </message>
 </context>
 </TS>

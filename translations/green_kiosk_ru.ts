@@ -355,5 +355,13 @@
         <source>No video in this release</source>
         <translation>В этом выпуске нет видео</translation>
     </message>
+    <message>
+        <source>The video cannot be played on this kiosk right now.</source>
+        <translation>Сейчас видео на этом киоске воспроизвести нельзя.</translation>
+    </message>
+    <message>
+        <source>Tap the video to hear it</source>
+        <translation>Коснитесь видео, чтобы включить звук</translation>
+    </message>
 </context>
 </TS>

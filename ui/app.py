@@ -78,6 +78,7 @@ class KioskApp:
             display_hours=hours,
             clock=self.clock,
         )
+        self.window.video_section.unmute_seconds = settings.display.unmute_seconds
         if self.network is not None:
             self.network.updated.connect(self.window.energy_section.show_network)
         self.idle = IdleWatcher(settings.display.idle_seconds)
@@ -119,6 +120,7 @@ class KioskApp:
             self.network.stop()
         self.attract.stop()
         self.idle.stop()
+        self.window.video_section.player.stop()
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
