@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             if screen is not None:
                 window.setGeometry(screen.geometry())  # fills the screen even without a window manager
             window.showFullScreen()
+        _notify_systemd(app)
         return app.exec()
     finally:
         kiosk.stop()
@@ -86,6 +87,19 @@ def _quit_on_signals(app: QCoreApplication) -> None:
     ticker = QTimer(app)
     ticker.timeout.connect(lambda: None)  # lets Python run its signal handlers during app.exec()
     ticker.start(300)
+
+
+def _notify_systemd(app: QCoreApplication) -> None:
+    """Under systemd: READY=1 once the event loop runs, then WATCHDOG=1 from that loop (kiosk/watchdog.py)."""
+    from kiosk.watchdog import Watchdog
+
+    watchdog = Watchdog.from_environment()
+    if watchdog is not None:
+        QTimer.singleShot(0, lambda: watchdog.ready())
+        if watchdog.interval_ms is not None:
+            pinger = QTimer(app)
+            pinger.timeout.connect(lambda: watchdog.ping())  # a lambda keeps the watchdog alive
+            pinger.start(watchdog.interval_ms)
 
 
 if __name__ == "__main__":
