@@ -15,6 +15,7 @@ from kiosk.content.cli_content import add_content_commands
 from kiosk.energy.cli_energy import add_energy_command
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
+from kiosk.ops import add_ops_commands
 from kiosk.options import add_common_options, log_level, settings_from_options
 from kiosk.status import app_version
 
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     pin.set_defaults(run=cmd_hash_pin)
     add_energy_command(commands)
     add_content_commands(commands)
+    add_ops_commands(commands)
     return parser
 
 

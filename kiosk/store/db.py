@@ -72,14 +72,33 @@ def migrate(engine: Engine) -> None:
 
     Alembic itself (half a second to import) is loaded only when there is something to migrate.
     """
-    if _stored_revisions(engine) == _known_heads():
+    stored = _stored_revisions(engine)
+    if stored == _known_heads():
         return
+    if stored:
+        _keep_copy(engine, stored)
     from alembic import command
 
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
+
+
+def _keep_copy(engine: Engine, revisions: set[str]) -> None:
+    """Before a migration: copy the database to ``kiosk.db.pre-<revision>``, for going back to the
+    previous version of the kiosk (which cannot read the newer schema). packaging/README.md: roll back.
+    """
+    path = Path(engine.url.database or "")
+    target = path.with_name(f"{path.name}.pre-{'-'.join(sorted(revisions))}")
+    source, copy = sqlite3.connect(path), sqlite3.connect(target)
+    try:
+        source.backup(copy)  # consistent even with a WAL file beside it
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, to copy back by hand
+    finally:
+        copy.close()
+        source.close()
+    log.info("Copied the database (schema %s) to %s before migrating it", ",".join(sorted(revisions)), target)
 
 
 _REVISION = re.compile(r"^(revision|down_revision)\s*=\s*(.+)$", re.MULTILINE)
