@@ -11,8 +11,9 @@ runtime_debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
   libglib2.0-0 libpulse0 libwayland-cursor0 libwayland-egl1 libxcb-cursor0 libxcb-icccm4
   libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0)
 # The tests also make videos (ffmpeg), decode QR codes (zbarimg), serve content with nginx and
-# open real windows under Xvfb.
-dev_debs=(ffmpeg zbar-tools nginx-light xvfb)
+# open real windows under Xvfb. Packaging (tests/packaging): PyInstaller needs binutils (objdump);
+# the .deb is checked with lintian, its service with systemd-analyze (which wants cage, the ExecStart).
+dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage)
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

@@ -1,0 +1,120 @@
+"""The bundle and the .deb: version from pyproject, trimmed Qt, complete libraries, lintian, systemd."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.packaging.conftest import Packaged
+
+# Qt parts the kiosk never uses; finding one means the trimming in packaging/green-kiosk.spec broke.
+UNUSED = re.compile(
+    r"libQt6(WebEngine|Pdf|3D|Charts|DataVisualization|Designer|VirtualKeyboard)|/translations/qt"
+)
+SYSTEM_PACKAGES_ALWAYS_THERE = {"libc6"}
+
+
+def run(*command: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(c) for c in command], capture_output=True, text=True, env=env, timeout=300)
+
+
+def pyproject_version() -> str:
+    with (REPO_ROOT / "pyproject.toml").open("rb") as handle:
+        return str(tomllib.load(handle)["project"]["version"])
+
+
+def control_field(deb: Path, field: str) -> str:
+    return run("dpkg-deb", "--field", deb, field).stdout.strip()
+
+
+def debian_package_of(library: str) -> str:
+    """The package owning a library, under any of its names (merged /usr: /lib is /usr/lib)."""
+    real = os.path.realpath(library)
+    for name in (library, real, real.removeprefix("/usr"), "/usr" + library):
+        found = run("dpkg", "-S", name)
+        if found.returncode == 0:
+            return found.stdout.split(":")[0]
+    raise AssertionError(f"{library} belongs to no Debian package")
+
+
+def test_bundled_kioskctl_reports_the_pyproject_version(packaged: Packaged) -> None:
+    result = run(packaged.bundle / "kioskctl", "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"kioskctl (Green Kiosk) {pyproject_version()}"
+    assert control_field(packaged.deb, "Version") == pyproject_version()
+
+
+def test_bundle_leaves_out_what_the_kiosk_does_not_use(packaged: Packaged) -> None:
+    files = [p for p in packaged.bundle.rglob("*") if p.is_file() or p.is_symlink()]
+    unused = [str(p.relative_to(packaged.bundle)) for p in files if UNUSED.search(str(p))]
+    assert unused == []
+    size_mb = sum(p.lstat().st_size for p in files) / 1e6
+    print(f"\nbundle: {size_mb:.0f} MB in {len(files)} files; built in {packaged.build_seconds:.0f} s")
+    assert size_mb < 300, "the bundle grew: check what PyInstaller collected"
+
+
+def test_every_library_the_bundle_needs_is_inside_it_or_a_dependency(packaged: Packaged) -> None:
+    internal = packaged.bundle / "_internal"
+    env = dict(os.environ, LD_LIBRARY_PATH=str(internal))
+    elves = [packaged.bundle / "green-kiosk"]
+    elves += [p for p in internal.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+    outside: set[str] = set()
+    missing: list[str] = []
+    for elf in elves:
+        for line in run("ldd", elf, env=env).stdout.splitlines():
+            if "not found" in line:
+                missing.append(f"{elf.relative_to(packaged.bundle)}: {line.strip()}")
+            elif "=>" in line and str(internal) not in line:
+                outside.add(line.split("=>")[1].split("(")[0].strip())
+    assert missing == []
+    owners = set()
+    for library in outside:
+        owners.add(debian_package_of(library))
+    depends = {d.split()[0] for d in control_field(packaged.deb, "Depends").split(", ")}
+    assert owners - depends - SYSTEM_PACKAGES_ALWAYS_THERE == set()
+
+
+def test_package_layout_config_and_service(packaged: Packaged) -> None:
+    listing = run("dpkg-deb", "--contents", packaged.deb).stdout
+    for path in (
+        "./opt/green-kiosk/green-kiosk",
+        "./opt/green-kiosk/kioskctl",
+        "./usr/bin/kioskctl",
+        "./etc/green-kiosk/kiosk.toml",
+        "./lib/systemd/system/green-kiosk.service",
+        "./usr/lib/sysusers.d/green-kiosk.conf",
+    ):
+        assert re.search(rf" {re.escape(path)}$", listing, re.MULTILINE), path
+    assert "./var/lib/green-kiosk" not in listing  # made by postinst, so dpkg never deletes it on remove
+    conffiles = run("dpkg-deb", "--info", packaged.deb, "conffiles").stdout.split()
+    assert "/etc/green-kiosk/kiosk.toml" in conffiles
+    depends = control_field(packaged.deb, "Depends")
+    assert "cage" in depends and "systemd" in depends
+
+
+def test_lintian_finds_no_errors(packaged: Packaged) -> None:
+    if packaged.lintian is None:
+        pytest.skip("lintian is not installed (scripts/bootstrap.sh dev installs it)")
+    output, _ = packaged.lintian.communicate(timeout=600)
+    errors = [line for line in output.splitlines() if line.startswith("E:")]
+    print("\n" + output)
+    assert errors == []
+
+
+def test_service_unit_passes_systemd_analyze_verify(packaged: Packaged) -> None:
+    if shutil.which("systemd-analyze") is None or shutil.which("cage") is None:
+        pytest.skip("systemd-analyze and cage are needed (scripts/bootstrap.sh dev installs them)")
+    unit = packaged.stage / "lib/systemd/system/green-kiosk.service"
+    result = run("systemd-analyze", "verify", unit)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ""
+    text = unit.read_text(encoding="utf-8")
+    for setting in ("Type=notify", "WatchdogSec=", "Restart=always", "StartLimitBurst=", "NotifyAccess=all"):
+        assert setting in text
