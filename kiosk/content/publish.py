@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -224,9 +225,22 @@ def publish(
         content=content.content,
         blobs=content.blobs,
     )
-    _atomic_write(folder / SIGNATURE_FILE, sign(key, data))
-    _atomic_write(folder / MANIFEST_FILE, data)
+    # Static servers derive ETag and Last-Modified from the whole-second mtime and the size, so
+    # a second release published within the same second (same size) would be answered "304 Not
+    # Modified". Move both files' mtimes strictly past the previous manifest's.
+    mtime = _next_mtime(folder / MANIFEST_FILE)
+    _atomic_write(folder / SIGNATURE_FILE, sign(key, data), mtime=mtime)
+    _atomic_write(folder / MANIFEST_FILE, data, mtime=mtime)
     return PublishReport(number, len(data), len(content.blobs), uploaded, uploaded_bytes)
+
+
+def _next_mtime(previous: Path) -> int:
+    """A whole-second mtime later than ``previous``'s (if it exists) and not before now."""
+    now = int(time.time())
+    try:
+        return max(now, int(previous.stat().st_mtime) + 1)
+    except FileNotFoundError:
+        return now
 
 
 def _atomic_copy(source: Path, target: Path) -> None:
@@ -239,11 +253,11 @@ def _copy(reader: BinaryIO, writer: BinaryIO) -> None:
         writer.write(chunk)
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    _atomic_write_from(target, lambda handle: handle.write(data))
+def _atomic_write(target: Path, data: bytes, *, mtime: int | None = None) -> None:
+    _atomic_write_from(target, lambda handle: handle.write(data), mtime=mtime)
 
 
-def _atomic_write_from(target: Path, fill: Callable[[BinaryIO], object]) -> None:
+def _atomic_write_from(target: Path, fill: Callable[[BinaryIO], object], *, mtime: int | None = None) -> None:
     """Write through a hidden temporary file in the same folder, fsync, then rename into place."""
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -252,6 +266,8 @@ def _atomic_write_from(target: Path, fill: Callable[[BinaryIO], object]) -> None
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
+        if mtime is not None:
+            os.utime(temp, (mtime, mtime))
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

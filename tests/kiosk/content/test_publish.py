@@ -80,6 +80,20 @@ def test_publish_uploads_only_missing_blobs_and_numbers_releases(
     assert not [p for p in channel.rglob("*") if p.name.endswith(".tmp")]
 
 
+def test_each_release_moves_the_manifest_mtime_forward_for_etag_based_servers(
+    tmp_path: Path, channel: Path, keys: tuple[Path, Path]
+) -> None:
+    # nginx's ETag and Last-Modified are the whole-second mtime plus the size: three releases
+    # published within one second must still look different to a conditional GET.
+    source = simple_source(tmp_path / "source", count=2)
+    stamps = []
+    for _ in range(3):
+        publish(source, keys[0], str(channel))
+        stamps.append(int((channel / "manifest.json").stat().st_mtime))
+        assert int((channel / "manifest.json.sig").stat().st_mtime) == stamps[-1]
+    assert stamps[0] < stamps[1] < stamps[2]
+
+
 def test_publish_refuses_an_invalid_source_and_leaves_the_channel_alone(
     tmp_path: Path, channel: Path, keys: tuple[Path, Path]
 ) -> None:
