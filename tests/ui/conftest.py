@@ -20,3 +20,11 @@ def kiosk(qtbot: QtBot, core: KioskCore) -> Iterator[KioskApp]:
     qtbot.waitExposed(app.window)
     yield app
     app.stop()
+
+
+@pytest.fixture(scope="session")
+def test_videos(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Small H.264 clips and broken files (a tests.media.TestVideos), made with ffmpeg once per session."""
+    from tests.media import make_test_videos
+
+    return make_test_videos(tmp_path_factory.mktemp("videos"))
