@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh dev
 echo "== ruff"
-.venv/bin/ruff check kiosk ui tests benchmarks main.py
-.venv/bin/ruff format --check kiosk ui tests benchmarks main.py
+.venv/bin/ruff check kiosk ui central tests benchmarks main.py
+.venv/bin/ruff format --check kiosk ui central tests benchmarks main.py
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"

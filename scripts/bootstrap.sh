@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Green Kiosk needs on a Debian machine: Debian libraries for Qt (when root),
 # the .venv with pinned packages, and the compiled translations. Idempotent and quick when done.
-# Usage: scripts/bootstrap.sh runtime|dev
+# Usage: scripts/bootstrap.sh runtime|dev|central   (central: the server only, no Qt)
 set -euo pipefail
 profile=${1:-runtime}
 cd "$(dirname "$0")/.."
@@ -13,7 +13,8 @@ runtime_debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # The tests also make videos (ffmpeg), decode QR codes (zbarimg), serve content with nginx and
 # open real windows under Xvfb. Packaging (tests/packaging): PyInstaller needs binutils (objdump);
 # the .deb is checked with lintian, its service with systemd-analyze (which wants cage, the ExecStart).
-dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage)
+# The central server's tests run on a throwaway PostgreSQL cluster too, its console in headless Chromium.
+dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium)
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
@@ -22,6 +23,7 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 
 wanted=("${runtime_debs[@]}")
+[ "$profile" = central ] && wanted=()
 [ "$profile" = dev ] && wanted+=("${dev_debs[@]}")
 # A fresh Debian python3 has no ensurepip: python3-venv brings it.
 "$python" -c 'import ensurepip' 2>/dev/null || wanted+=("python3-venv")
@@ -50,8 +52,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 req=requirements.txt
 [ "$profile" = dev ] && req=requirements-dev.txt
+[ "$profile" = central ] && req=requirements-central.txt
 stamp=.venv/.green-kiosk-$profile
-want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt requirements-central.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "== Installing Python packages ($req)"
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
@@ -61,6 +64,7 @@ fi
 
 # Translations: .ts are the sources, .qm are built here (never committed).
 shopt -s nullglob
+[ -x .venv/bin/pyside6-lrelease ] || exit 0  # the central profile has no Qt
 for ts in translations/*.ts; do
   qm=${ts%.ts}.qm
   if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then

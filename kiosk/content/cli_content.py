@@ -26,13 +26,39 @@ def add_content_commands(subparsers: Any) -> None:
     publish.add_argument("source", metavar="SRC", help="folder with content.toml and its media")
     publish.add_argument("--key", required=True, metavar="FILE", help="the channel's content.key")
     publish.add_argument(
-        "--to", required=True, metavar="DEST", help="the channel folder the web server serves"
+        "--to",
+        required=True,
+        metavar="DEST",
+        help="the channel folder a web server serves, or a central server's https://…/channels/NAME",
+    )
+    publish.add_argument(
+        "--token-file", metavar="FILE", help="admin token for a server (or $GREEN_KIOSK_ADMIN_TOKEN)"
     )
     publish.add_argument("--release", type=int, metavar="N", help="release number (default: published + 1)")
     publish.add_argument(
         "--valid-days", type=int, default=90, metavar="DAYS", help="days until kiosks refuse it (90)"
     )
     publish.set_defaults(run=cmd_publish)
+
+    approve = subparsers.add_parser(
+        "approve", help="sign the drafts (rollback, announcement) a central server proposes"
+    )
+    approve.add_argument("url", metavar="URL", help="the channel: https://server/channels/NAME")
+    approve.add_argument("--key", required=True, metavar="FILE", help="the channel's content.key")
+    approve.add_argument(
+        "--draft", type=int, metavar="ID", help="only this draft (default: every pending one)"
+    )
+    approve.add_argument("--token-file", metavar="FILE", help="admin token (or $GREEN_KIOSK_ADMIN_TOKEN)")
+    approve.set_defaults(run=cmd_approve)
+
+    rollback = subparsers.add_parser(
+        "rollback", help="re-publish an earlier release's content under a new number"
+    )
+    rollback.add_argument("url", metavar="URL", help="the channel: https://server/channels/NAME")
+    rollback.add_argument("--release", type=int, required=True, metavar="N", help="the release to go back to")
+    rollback.add_argument("--key", required=True, metavar="FILE", help="the channel's content.key")
+    rollback.add_argument("--token-file", metavar="FILE", help="admin token (or $GREEN_KIOSK_ADMIN_TOKEN)")
+    rollback.set_defaults(run=cmd_rollback)
 
     sync = subparsers.add_parser("sync", help="fetch the newest content release from the channel")
     sync.add_argument("--once", action="store_true", required=True, help="one sync cycle, then exit")
@@ -65,14 +91,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from kiosk.content.publish import publish
 
-    report = publish(
-        Path(args.source), Path(args.key), args.to, release=args.release, valid_days=args.valid_days
-    )
+    if args.to.startswith(("http://", "https://")):
+        from kiosk.content.remote import CentralClient, publish_remote, read_token
+
+        client = CentralClient(args.to, read_token(args.token_file))
+        report = publish_remote(
+            Path(args.source), Path(args.key), client, release=args.release, valid_days=args.valid_days
+        )
+    else:
+        report = publish(
+            Path(args.source), Path(args.key), args.to, release=args.release, valid_days=args.valid_days
+        )
     print(
         f"Published release {report.release} to {args.to}: {report.blobs_uploaded} of "
         f"{report.blobs_total} blobs uploaded ({report.bytes_uploaded} bytes), "
         f"manifest {report.manifest_bytes} bytes"
     )
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from kiosk.content.remote import CentralClient, approve_drafts, read_token
+
+    client = CentralClient(args.url, read_token(args.token_file))
+    releases = approve_drafts(client, Path(args.key), only=args.draft)
+    print(f"Published release {', '.join(map(str, releases))}" if releases else "No pending drafts")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from kiosk.content.remote import CentralClient, approve_drafts, read_token
+
+    client = CentralClient(args.url, read_token(args.token_file))
+    draft = client.propose_rollback(args.release)
+    [release] = approve_drafts(client, Path(args.key), only=draft)
+    print(f"Published release {release}: the content of release {args.release}")
     return 0
 
 

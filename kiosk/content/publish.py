@@ -192,10 +192,7 @@ def publish(
 ) -> PublishReport:
     """Publish ``source`` signed with ``key_path`` to the channel ``dest`` (a folder)."""
     if dest.startswith(("http://", "https://")):
-        raise ContentError(
-            f"{dest}: publishing to an http(s) server is not supported yet; publish to a folder and "
-            "copy it to the web server (blobs first, manifest.json.sig and manifest.json last)"
-        )
+        raise ContentError(f"{dest}: a server URL: use kiosk.content.remote.publish_remote")
     if valid_days < 1:
         raise ContentError(f"--valid-days: expected at least 1, got {valid_days}")
     key = load_private_key(key_path)
@@ -225,13 +222,25 @@ def publish(
         content=content.content,
         blobs=content.blobs,
     )
-    # Static servers derive ETag and Last-Modified from the whole-second mtime and the size, so
-    # a second release published within the same second (same size) would be answered "304 Not
-    # Modified". Move both files' mtimes strictly past the previous manifest's.
-    mtime = _next_mtime(folder / MANIFEST_FILE)
-    _atomic_write(folder / SIGNATURE_FILE, sign(key, data), mtime=mtime)
-    _atomic_write(folder / MANIFEST_FILE, data, mtime=mtime)
+    write_manifest(folder, data, sign(key, data))
     return PublishReport(number, len(data), len(content.blobs), uploaded, uploaded_bytes)
+
+
+def write_manifest(folder: Path, data: bytes, signature: bytes) -> None:
+    """Put a signed manifest in place: signature first, manifest last, each atomically.
+
+    Static servers derive ETag and Last-Modified from the whole-second mtime and the size, so
+    a second release published within the same second (same size) would be answered "304 Not
+    Modified": both files' mtimes move strictly past the previous manifest's.
+    """
+    mtime = _next_mtime(folder / MANIFEST_FILE)
+    _atomic_write(folder / SIGNATURE_FILE, signature, mtime=mtime)
+    _atomic_write(folder / MANIFEST_FILE, data, mtime=mtime)
+
+
+def write_blob(target: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Write a blob through a temporary file, fsynced and renamed into place."""
+    _atomic_write_from(target, fill)
 
 
 def _next_mtime(previous: Path) -> int:

@@ -106,10 +106,24 @@ def test_publish_refuses_an_invalid_source_and_leaves_the_channel_alone(
     assert (channel / "manifest.json").read_bytes() == before
 
 
-def test_publishing_to_a_url_says_it_is_not_supported_yet(tmp_path: Path, keys: tuple[Path, Path]) -> None:
-    source = simple_source(tmp_path / "source")
-    with pytest.raises(ContentError, match="not supported yet"):
-        publish(source, keys[0], "https://content.example.az/channel")
+def test_publishing_to_a_server_needs_an_admin_token_and_a_channel_url(
+    tmp_path: Path,
+    keys: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kiosk.cli import main
+
+    source = str(simple_source(tmp_path / "source"))
+    monkeypatch.delenv("GREEN_KIOSK_ADMIN_TOKEN", raising=False)
+    assert (
+        main(["publish", source, "--key", str(keys[0]), "--to", "https://central.example.az/channels/main"])
+        != 0
+    )
+    assert "needs an admin token" in capsys.readouterr().err
+    monkeypatch.setenv("GREEN_KIOSK_ADMIN_TOKEN", "gka_x")
+    assert main(["publish", source, "--key", str(keys[0]), "--to", "https://central.example.az/content"]) != 0
+    assert "expected a channel URL like https://server/channels/NAME" in capsys.readouterr().err
 
 
 def test_keygen_keeps_the_private_key_private_and_never_overwrites(tmp_path: Path) -> None:

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (venv, pinned packages; no Qt) and run the central server: ./central.sh --data DIR serve
+# Other commands: ./central.sh --data DIR add-channel|add-admin-token|add-kiosk|add-user … (--help)
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh central >&2
+exec .venv/bin/python -m central "$@"
