@@ -508,13 +508,12 @@ class Central:
             return 0
         values = [{k: v for k, v in row.items() if k in model.__table__.columns} for row in rows]
         insert = pg_insert if self.database.dialect == "postgresql" else sqlite_insert
+        # One cached statement run over all rows ("insertmanyvalues"); only the rows really
+        # inserted come back, so a resent record is counted as a duplicate.
         statement = (
-            insert(model)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["kiosk_id", "event_id"])
-            .returning(model.id)
+            insert(model).on_conflict_do_nothing(index_elements=["kiosk_id", "event_id"]).returning(model.id)
         )
-        return len(session.execute(statement).all())  # only the rows really inserted come back
+        return len(session.execute(statement, values).all())
 
     def request_screenshot(self, kiosk_id: str) -> None:
         with self.database.session() as session:
