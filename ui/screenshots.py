@@ -6,12 +6,14 @@ Admins preview content this way, and developers look at what a visitor will see.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import LANGUAGES
+from kiosk.content.model import Announcement, LocalizedText
 from ui.app import KioskApp
 from ui.main_window import SECTION_KEYS
 
@@ -19,6 +21,14 @@ log = logging.getLogger(__name__)
 
 SIZES = ((1920, 1080), (1080, 1920), (1366, 768))
 VIEWS = (*SECTION_KEYS, "service-page")
+OVERLAY_SIZES = ((1920, 1080), (1080, 1920))
+OVERLAYS = ("pin-pad", "admin", "announcement", "emergency")
+SAMPLE_ANNOUNCEMENT = {
+    "az": "Bu gün saat 14:00-dan 15:00-dək elektrik şəbəkəsində planlı işlər aparılır. "
+    "Xidmətlər fasiləsiz davam edir.",
+    "en": "Planned work on the power grid today from 14:00 to 15:00. Services continue as usual.",
+    "ru": "Сегодня с 14:00 до 15:00 плановые работы в электросети. Обслуживание продолжается.",
+}
 
 
 def render_screenshots(
@@ -31,7 +41,8 @@ def render_screenshots(
     """Write ``<view>_<language>_<w>x<h>[_large].png`` for every combination; returns the files written.
 
     Views are the three sections and the first featured service's page; ``_large`` is the large-text,
-    high-contrast mode.
+    high-contrast mode. Then, in the default language and in landscape and portrait only, the admin PIN
+    pad, the admin screen and a sample announcement at both levels (``OVERLAYS``).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     window = kiosk.window
@@ -58,6 +69,8 @@ def render_screenshots(
                         services.open_service(featured[0])
                     else:
                         window.show_section(view)
+                        if view == "services":  # not the page a previous language left open
+                            services.show_list()
                     QApplication.processEvents()
                     suffix = "_large" if large else ""
                     path = out_dir / f"{view}_{language}_{width}x{height}{suffix}.png"
@@ -65,5 +78,47 @@ def render_screenshots(
                         raise OSError(f"cannot write {path}")
                     written.append(path)
     window.set_accessible(False)
+    written += _render_overlays(kiosk, out_dir, sizes=tuple(s for s in sizes if s in OVERLAY_SIZES))
     log.info("Wrote %d screenshots to %s", len(written), out_dir)
+    return written
+
+
+def _render_overlays(kiosk: KioskApp, out_dir: Path, *, sizes: tuple[tuple[int, int], ...]) -> list[Path]:
+    """The pages staff and announcements put above the sections: ``<overlay>_<language>_<w>x<h>.png``."""
+    window = kiosk.window
+    language = kiosk.languages.default
+    kiosk.languages.set_language(language)
+    now = datetime.now(UTC)
+    text = LocalizedText(SAMPLE_ANNOUNCEMENT, key="screenshot-announcement")
+    pages: dict[str, QWidget] = {
+        "pin-pad": kiosk.admin.pin_pad,
+        "admin": kiosk.admin.screen,
+        "announcement": window.announcement_view,
+        "emergency": window.announcement_view,
+    }
+    written: list[Path] = []
+    for width, height in sizes:
+        window.resize(width, height)
+        QApplication.processEvents()
+        window.resize(width, height)
+        for overlay in OVERLAYS:
+            if overlay == "pin-pad":
+                kiosk.admin.pin_pad.reset()
+                kiosk.admin.pin_pad.set_locked(False)
+                for digit in "1234":
+                    kiosk.admin.pin_pad.press(digit)
+            elif overlay == "admin":
+                kiosk.admin.screen.refresh()
+            else:
+                level = "info" if overlay == "announcement" else "emergency"
+                sample = Announcement("screenshot", level, text, now, now + timedelta(hours=1))
+                window.announcement_view.show_announcement(sample, language)
+            window.show_overlay(pages[overlay])
+            QApplication.processEvents()
+            path = out_dir / f"{overlay}_{language}_{width}x{height}.png"
+            if not window.grab().save(str(path), "PNG"):
+                raise OSError(f"cannot write {path}")
+            written.append(path)
+    kiosk.admin.pin_pad.reset()
+    window.show_overlay(None)
     return written

@@ -44,6 +44,10 @@ def test_screenshot_mode_writes_every_section_language_and_orientation(tmp_path:
         for language in ("az", "en", "ru")
         for w, h in ((1920, 1080), (1080, 1920), (1366, 768))
         for mode in ("", "_large")
+    } | {
+        f"{overlay}_az_{w}x{h}.png"
+        for overlay in ("pin-pad", "admin", "announcement", "emergency")
+        for w, h in ((1920, 1080), (1080, 1920))
     }
     assert {p.name for p in out.iterdir()} == expected
     for name in expected:
@@ -51,3 +55,8 @@ def test_screenshot_mode_writes_every_section_language_and_orientation(tmp_path:
         w, h = (int(v) for v in name.removesuffix(".png").split("_")[2].split("x"))
         assert (image.width(), image.height()) == (w, h), name
         assert distinct_colours(image) > 20, f"{name} looks blank"
+    for language in ("az", "en", "ru"):  # the list, not the page the previous language left open
+        cards, page = (
+            QImage(str(out / f"{view}_{language}_1920x1080.png")) for view in ("services", "service-page")
+        )
+        assert cards != page, f"services_{language} shows the service page"
