@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.admin_pin import PinGuard
 from kiosk.status import KioskStatus
 from ui.main_window import MainWindow
+from ui.theme import Metrics
 from ui.widgets.pin_pad import PinPad
+
+ACTIONS_PER_ROW_PORTRAIT = 3
 
 
 class AdminScreen(QFrame):
@@ -25,6 +28,7 @@ class AdminScreen(QFrame):
     def __init__(self, status: Callable[[], KioskStatus], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AdminScreen")
+        self.setMinimumSize(1, 1)  # sized by the window, never the other way round (see apply_layout)
         self._status = status
         self.heading = QLabel(self)
         self.heading.setObjectName("AdminHeading")
@@ -47,7 +51,7 @@ class AdminScreen(QFrame):
         self.problems.setWordWrap(True)
         self.problems.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
+        self._actions = actions = QGridLayout()
         for key, signal in (
             ("sync", self.sync_requested),
             ("reload", self.reload_requested),
@@ -59,15 +63,33 @@ class AdminScreen(QFrame):
             button.setObjectName("AdminButton")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(signal)
-            actions.addWidget(button)
+            actions.addWidget(button, 0, len(self.buttons))
             self.buttons[key] = button
-        layout = QVBoxLayout(self)
+        self._grid = grid
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(grid)
         layout.addWidget(self.problems_title)
         layout.addWidget(self.problems, 1)
         layout.addLayout(actions)
         self.retranslate()
+
+    def apply_layout(self, metrics: Metrics, portrait: bool) -> None:
+        """Padding from the screen size; the action buttons in one row, or in rows of three in portrait."""
+        pad = metrics.px(40)
+        self._layout.setContentsMargins(pad, metrics.px(28), pad, metrics.px(28))
+        self._layout.setSpacing(metrics.px(14))
+        self._grid.setHorizontalSpacing(metrics.px(24))
+        self._grid.setVerticalSpacing(metrics.px(8))
+        columns = ACTIONS_PER_ROW_PORTRAIT if portrait else len(self.buttons)
+        spacing = metrics.px(16)
+        self._actions.setSpacing(spacing)
+        for button in self.buttons.values():
+            self._actions.removeWidget(button)
+        for index, button in enumerate(self.buttons.values()):
+            self._actions.addWidget(button, index // columns, index % columns)
+        for column in range(len(self.buttons)):
+            self._actions.setColumnStretch(column, 1 if column < columns else 0)
 
     def refresh(self) -> None:
         """Re-read the kiosk's status (called when the screen opens and after each action)."""

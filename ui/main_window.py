@@ -179,8 +179,19 @@ class MainWindow(QWidget):
         layout.addWidget(self.overlays, 1)
 
     def add_overlay(self, widget: QWidget) -> None:
-        """Another full page above the sections (the admin PIN pad and screen)."""
+        """Another full page above the sections (the admin PIN pad and screen).
+
+        A page with ``apply_layout(metrics, portrait)`` is laid out like the sections are.
+        """
         self.overlays.addWidget(widget)
+        if self.metrics is not None:
+            self._layout_overlay(widget, self.metrics, self.is_portrait())
+
+    @staticmethod
+    def _layout_overlay(widget: QWidget, metrics: Metrics, portrait: bool) -> None:
+        apply_layout = getattr(widget, "apply_layout", None)
+        if callable(apply_layout):
+            apply_layout(metrics, portrait)
 
     def show_overlay(self, widget: QWidget | None) -> None:
         """Show an overlay page, or (None) the visitor view or the active announcement."""
@@ -337,6 +348,10 @@ class MainWindow(QWidget):
         self.nav.set_icon_size(metrics.px(44))
         for section in self.sections.values():
             section.apply_layout(metrics, portrait)
+        for index in range(self.overlays.count()):
+            page = self.overlays.widget(index)
+            if page is not None:
+                self._layout_overlay(page, metrics, portrait)
 
     # --- kiosk lock -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

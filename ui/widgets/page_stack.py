@@ -14,8 +14,12 @@ class PageStack(QStackedWidget):
         self.currentChanged.connect(lambda _index: self.updateGeometry())
 
     def minimumSizeHint(self) -> QSize:
+        """The page's own minimum: one set explicitly (e.g. 1x1, "sized by the window"), else its hint."""
         current = self.currentWidget()
-        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+        if current is None:
+            return super().minimumSizeHint()
+        hint, explicit = current.minimumSizeHint(), current.minimumSize()
+        return QSize(explicit.width() or hint.width(), explicit.height() or hint.height())
 
     def sizeHint(self) -> QSize:
         current = self.currentWidget()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.theme import Metrics
+
 MAX_DIGITS = 12
 
 
@@ -17,6 +19,7 @@ class PinPad(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PinPad")
+        self.setMinimumSize(1, 1)  # sized by the window, never the other way round (see apply_layout)
         self._digits = ""
         self.prompt = QLabel(self)
         self.prompt.setObjectName("PinPrompt")
@@ -42,13 +45,28 @@ class PinPad(QFrame):
         self.cancel.setObjectName("PinCancel")
         self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel.clicked.connect(self._cancel)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.prompt)
-        layout.addWidget(self.dots)
-        layout.addWidget(self.message)
-        layout.addLayout(grid)
-        layout.addWidget(self.cancel)
+        self._grid = grid
+        self.column = QWidget(self)  # the pad itself: a centred column, not stretched over the screen
+        self._column = column = QVBoxLayout(self.column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.prompt)
+        column.addWidget(self.dots)
+        column.addWidget(self.message)
+        column.addLayout(grid)
+        column.addWidget(self.cancel)
+        self._layout = layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.column, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
         self.retranslate()
+
+    def apply_layout(self, metrics: Metrics, portrait: bool) -> None:
+        """Keys a hand can span: the pad keeps to a column about 800 px wide at 1080p."""
+        pad = metrics.px(40)
+        self._layout.setContentsMargins(pad, pad, pad, pad)
+        self.column.setFixedWidth(metrics.px(800))
+        self._column.setSpacing(metrics.px(20))
+        self._grid.setSpacing(metrics.px(16))
 
     def press(self, key: str) -> None:
         if key == "clear":
