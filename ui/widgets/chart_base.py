@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Property, QLocale, QPointF, QRectF, Qt
+from PySide6.QtCore import Property, QLocale, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -54,6 +54,18 @@ class ChartBase(QWidget):
         self._accent = QColor("#f2b705")
         self._grid = QColor("#c9d8ce")
         self._text = QColor("#4f6357")
+
+    # Size -----------------------------------------------------------------------------------------
+    LINES_WANTED = 5.0  # labels above and below the plot and at least two value ticks well apart
+    LINES_NEEDED = 4.5  # below this the value labels collide, or the plot is not drawn at all
+
+    def sizeHint(self) -> QSize:
+        line = QFontMetricsF(self.font()).height()
+        return QSize(round(line * 16), round(line * self.LINES_WANTED))
+
+    def minimumSizeHint(self) -> QSize:
+        line = QFontMetricsF(self.font()).height()
+        return QSize(round(line * 8), round(line * self.LINES_NEEDED))
 
     # Colours (set from resources/style.qss) -------------------------------------------------------
     def _get_line(self) -> QColor:
