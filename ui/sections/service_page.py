@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,9 @@ from kiosk.content.model import Service
 from ui.i18n import LanguageController
 from ui.theme import Metrics
 from ui.widgets.qr_code import QrCodeView
+
+QWIDGETSIZE_MAX = 16_777_215
+QR_PORTRAIT_PX = 420  # about 12 cm on a 1080p portrait screen: scans from arm's length, leaves the text room
 
 
 class ServicePage(QWidget):
@@ -88,8 +92,8 @@ class ServicePage(QWidget):
         self._qr_layout = qr_layout
 
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.columns.addWidget(self.text_area, 3)
-        self.columns.addWidget(self.qr_panel, 2)
+        self.columns.addWidget(self.text_area, 5)
+        self.columns.addWidget(self.qr_panel, 3)
         top = QHBoxLayout()
         top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.title, 1)
@@ -129,8 +133,19 @@ class ServicePage(QWidget):
         self.columns.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
-        self.columns.setStretch(0, 3)
-        self.columns.setStretch(1, 2)
+        # portrait: the text takes what the QR panel leaves, so a long text is not cut off under a
+        # QR code blown up to the full width of the screen
+        self.columns.setStretch(0, 1 if portrait else 5)
+        self.columns.setStretch(1, 0 if portrait else 3)
+        self.qr_panel.setSizePolicy(
+            QSizePolicy.Policy.Preferred,
+            QSizePolicy.Policy.Maximum if portrait else QSizePolicy.Policy.Preferred,
+        )
+        side = metrics.px(QR_PORTRAIT_PX) if portrait else QWIDGETSIZE_MAX
+        self.qr.setMaximumSize(side, side)
+        self._qr_layout.setAlignment(
+            self.qr, Qt.AlignmentFlag.AlignHCenter if portrait else Qt.AlignmentFlag(0)
+        )
         self.columns.setSpacing(metrics.px(40))
         self._layout.setSpacing(metrics.px(16))
         self._top.setSpacing(metrics.px(24))

@@ -95,7 +95,7 @@ class QrCodeView(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return width
+        return min(width, self.maximumHeight())  # square, but no taller than allowed
 
     def sizeHint(self) -> QSize:
         return QSize(320, 320)
