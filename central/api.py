@@ -24,6 +24,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
+from central.console import install_console
 from central.service import Central, CentralError
 
 log = logging.getLogger(__name__)
@@ -291,6 +292,7 @@ def create_app(central: Central) -> FastAPI:
             raise CentralError(404, f"no screenshot of {kiosk_id!r} yet")
         return FileResponse(path, media_type="image/png")
 
+    install_console(app, central)
     # Public, signed, static: last, so the routes above win for the paths they name.
     app.mount("/channels", StaticFiles(directory=central.channels_dir, check_dir=True), name="channels")
     return app

@@ -1,0 +1,502 @@
+"""The admin web console: server-rendered pages under ``/console/`` (fleet, kiosks, channels, announcements).
+
+Every page but the login needs a session cookie; every form carries a CSRF token that is checked
+before any POST handler runs (``_ConsoleRoute``). The server never holds the content signing key, so
+the console only *proposes* rollbacks and announcements: each becomes a pending draft that an admin
+signs with ``kioskctl approve`` on their own machine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import jinja2
+from fastapi import APIRouter, FastAPI, Form, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from central.console_text import LANGUAGES, TEXTS
+from central.service import Central, CentralError
+from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/console"
+SESSION_COOKIE = "gk_session"
+LOGIN_CSRF_COOKIE = "gk_login_csrf"
+LANGUAGE_COOKIE = "gk_lang"
+BAKU = ZoneInfo("Asia/Baku")
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+SECURITY_HEADERS = {
+    # No script at all, nothing from elsewhere: a closed network, and less to go wrong.
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class Console:
+    """What the console's routes share: the service, the sessions, the login brake and the templates."""
+
+    def __init__(self, central: Central) -> None:
+        self.central = central
+        self.sessions = ConsoleSessions(central)
+        self.throttle = LoginThrottle(lambda: central.clock())
+        self.routers: list[APIRouter] = []
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(HERE / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def page(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        lang = language_of(request)
+        session: ConsoleSession | None = getattr(request.state, "console_session", None)
+        formats = Formats(lang, self.central.clock())
+        html = self.templates.get_template(template).render(
+            t=TEXTS[lang],
+            lang=lang,
+            languages=LANGUAGES,
+            user=session.user_name if session else "",
+            csrf=session.csrf if session else "",
+            channels=self.central.channel_names() if session else [],
+            here=_here(request),
+            f=formats,
+            **values,
+        )
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def error(self, request: Request, status: int, message: str) -> HTMLResponse:
+        return self.page(request, "error.html", status, code=status, message=message)
+
+
+class Formats:
+    """Numbers and times as an Azerbaijani or English reader expects them (Baku time, kVt/kW)."""
+
+    def __init__(self, lang: str, now: datetime) -> None:
+        self.lang = lang
+        self.t = TEXTS[lang]
+        self.now = now
+
+    def number(self, value: float, decimals: int = 1) -> str:
+        text = f"{value:,.{decimals}f}"
+        if self.lang == "az":  # 1.234,5 as in Qt's Azerbaijani locale
+            text = text.replace(",", "\u202f").replace(".", ",").replace("\u202f", ".")
+        return text
+
+    def power(self, watts: float | None) -> str:
+        if watts is None:
+            return "—"
+        return f"{self.number(watts / 1000.0)} {self.t['unit_kw']}"
+
+    def energy(self, wh: float | None) -> str:
+        if wh is None:
+            return "—"
+        kwh = wh / 1000.0
+        return f"{self.number(kwh, 1 if kwh < 10_000 else 0)} {self.t['unit_kwh']}"
+
+    def when(self, moment: datetime | str | None) -> str:
+        if moment is None or moment == "":
+            return "—"
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        return moment.astimezone(BAKU).strftime("%Y-%m-%d %H:%M")
+
+    def ago(self, moment: datetime | None) -> str:
+        if moment is None:
+            return self.t["never"]
+        seconds = max(0, int((self.now - moment).total_seconds()))
+        if seconds < 60:
+            return self.t["ago_now"]
+        if seconds < 3600:
+            return self.t["ago_minutes"].format(n=seconds // 60)
+        if seconds < 2 * 86400:
+            return self.t["ago_hours"].format(n=seconds // 3600)
+        return self.t["ago_days"].format(n=seconds // 86400)
+
+    def duration(self, seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        hours, rest = divmod(int(seconds), 3600)
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def language_of(request: Request) -> str:
+    lang = request.cookies.get(LANGUAGE_COOKIE, "")
+    return lang if lang in TEXTS else "az"
+
+
+def _here(request: Request) -> str:
+    path = request.url.path
+    return path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a console path: a login link must not send the admin to another site."""
+    if target and target.startswith(PREFIX + "/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return PREFIX + "/"
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = f"{PREFIX}/login"
+    if request.method == "GET" and request.url.path != PREFIX + "/":
+        target += "?next=" + quote(_here(request), safe="")
+    return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+class _ConsoleRoute(APIRoute):
+    """Runs before every protected console handler: session required, CSRF checked on every POST."""
+
+    public = False
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+        public = self.public
+
+        async def guarded(request: Request) -> Response:
+            console: Console = request.app.state.console
+            try:
+                if public:
+                    expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+                else:
+                    token = request.cookies.get(SESSION_COOKIE, "")
+                    session = await run_in_threadpool(console.sessions.find, token)
+                    if session is None:
+                        return _to_login(request)
+                    request.state.console_session = session
+                    expected = session.csrf
+                if request.method == "POST":
+                    form = await request.form()
+                    given = form.get("csrf")
+                    if not same_secret(given if isinstance(given, str) else None, expected):
+                        log.warning("Console: %s %s refused: CSRF token", request.method, request.url.path)
+                        text = TEXTS[language_of(request)]
+                        return await run_in_threadpool(console.error, request, 403, text["csrf_refused"])
+                return await handler(request)
+            except CentralError as exc:
+                return await run_in_threadpool(console.error, request, exc.status, str(exc))
+
+        return guarded
+
+
+class _PublicRoute(_ConsoleRoute):
+    """Login, language and stylesheet: no session, but a POST still needs the login form's token."""
+
+    public = True
+
+
+def install_console(app: FastAPI, central: Central) -> None:
+    """Add the console's routes to the server's application (and ``/`` → ``/console/``)."""
+    console = Console(central)
+    app.state.console = console
+    console.routers = [_public_routes(console), _protected_routes(console)]
+    for router in console.routers:
+        app.include_router(router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(PREFIX + "/", status_code=303)
+
+
+def _public_routes(console: Console) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, route_class=_PublicRoute, include_in_schema=False)
+
+    @router.get("/static/console.css")
+    def stylesheet() -> FileResponse:
+        return FileResponse(
+            STATIC_DIR / "console.css", media_type="text/css", headers={"Cache-Control": "max-age=300"}
+        )
+
+    @router.get("/lang/{lang}")
+    def switch_language(lang: str, request: Request, next: str | None = None) -> RedirectResponse:
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        if lang in TEXTS:
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                lang,
+                max_age=365 * 86400,
+                path=PREFIX,
+                samesite="lax",
+                secure=_secure(request),
+            )
+        return response
+
+    @router.get("/login")
+    def login_form(request: Request, next: str | None = None) -> Response:
+        if console.sessions.find(request.cookies.get(SESSION_COOKIE, "")) is not None:
+            return RedirectResponse(_safe_next(next), status_code=303)
+        return _login_page(request, next, name="", error="", status=200)
+
+    @router.post("/login")
+    def login(
+        request: Request,
+        name: Annotated[str, Form(max_length=128)] = "",
+        password: Annotated[str, Form(max_length=1024)] = "",
+        next: Annotated[str, Form(max_length=2048)] = "",
+    ) -> Response:
+        text = TEXTS[language_of(request)]
+        address = request.client.host if request.client else "?"
+        if console.throttle.blocked(name, address):
+            return _login_page(request, next, name=name, error=text["login_throttled"], status=429)
+        user_id = console.central.check_user(name.strip(), password)
+        if user_id is None:
+            console.throttle.failed(name, address)
+            return _login_page(request, next, name=name, error=text["login_wrong"], status=401)
+        console.throttle.succeeded(name, address)
+        token, _session = console.sessions.open(user_id)
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=int(console.sessions.lifetime.total_seconds()),
+            path=PREFIX,
+            httponly=True,
+            samesite="strict",
+            secure=_secure(request),
+        )
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path=PREFIX + "/login")
+        return response
+
+    def _login_page(request: Request, next: str | None, *, name: str, error: str, status: int) -> Response:
+        # A pre-session token: the login form must come from this site too (double-submit cookie).
+        token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_secret()
+        response = console.page(
+            request, "login.html", status, login_csrf=token, name=name, error=error, next=_safe_next(next)
+        )
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            path=PREFIX + "/login",
+            httponly=True,
+            samesite="strict",
+            secure=_secure(request),
+        )
+        return response
+
+    return router
+
+
+def _protected_routes(console: Console) -> APIRouter:
+    central = console.central
+    router = APIRouter(prefix=PREFIX, route_class=_ConsoleRoute, include_in_schema=False)
+
+    def who(request: Request) -> ConsoleSession:
+        session: ConsoleSession = request.state.console_session
+        return session
+
+    @router.post("/logout")
+    def logout(request: Request) -> RedirectResponse:
+        console.sessions.close(request.cookies.get(SESSION_COOKIE, ""))
+        log.info("Console: %s logged out", who(request).user_name)
+        response = RedirectResponse(PREFIX + "/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=PREFIX)
+        return response
+
+    @router.get("/")
+    def fleet_page(request: Request) -> HTMLResponse:
+        kiosks = central.fleet()
+        active = {name: central.channel_release(name) for name in central.channel_names()}
+        return console.page(
+            request,
+            "fleet.html",
+            kiosks=kiosks,
+            active=active,
+            silent=sum(1 for k in kiosks if k["silent"]),
+            totals=central.network(),
+        )
+
+    @router.get("/kiosks/{kiosk_id}")
+    def kiosk_page(kiosk_id: str, request: Request) -> HTMLResponse:
+        kiosk = central.kiosk(kiosk_id)
+        channel = kiosk["channel"]
+        active = central.channel_release(channel) if channel in central.channel_names() else None
+        return console.page(
+            request,
+            "kiosk.html",
+            kiosk=kiosk,
+            active=active,
+            history=central.history(kiosk_id),
+            events=central.event_summary(kiosk_id),
+        )
+
+    @router.get("/kiosks/{kiosk_id}/screenshot.png")
+    def screenshot(kiosk_id: str) -> Response:
+        path = central.screenshot_path(kiosk_id)
+        if path is None:
+            raise CentralError(404, f"no screenshot of {kiosk_id!r} yet")
+        return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, no-cache"})
+
+    @router.post("/kiosks/{kiosk_id}/screenshot-request")
+    def ask_screenshot(
+        kiosk_id: str, request: Request, next: Annotated[str, Form(max_length=2048)] = ""
+    ) -> RedirectResponse:
+        central.request_screenshot(kiosk_id)
+        log.info("Console: %s asked kiosk %s for a screenshot", who(request).user_name, kiosk_id)
+        return RedirectResponse(_safe_next(next), status_code=303)
+
+    @router.get("/channels/{name}")
+    def channel_page(name: str, request: Request) -> HTMLResponse:
+        active = central.channel_release(name)
+        drafts = central.drafts(name)
+        base = str(request.base_url).rstrip("/")
+        for draft in drafts:
+            draft["command"] = approve_command(base, name, draft["id"])
+        return console.page(
+            request,
+            "channel.html",
+            name=name,
+            active=active,
+            releases=central.releases(name),
+            drafts=drafts,
+            approve_all=approve_command(base, name),
+        )
+
+    @router.post("/channels/{name}/rollback")
+    def rollback(name: str, request: Request, release: Annotated[int, Form(ge=1)]) -> RedirectResponse:
+        draft = central.propose_rollback(name, release, by=f"console:{who(request).user_name}")
+        log.info(
+            "Console: %s proposed rolling %s back to %d (draft %d)",
+            who(request).user_name,
+            name,
+            release,
+            draft,
+        )
+        return RedirectResponse(f"{PREFIX}/channels/{quote(name)}#drafts", status_code=303)
+
+    @router.get("/announcements")
+    def announcements_page(request: Request) -> HTMLResponse:
+        now = central.clock().astimezone(BAKU).replace(second=0, microsecond=0, tzinfo=None)
+        values = {
+            "starts": now.isoformat(timespec="minutes"),
+            "ends": (now + timedelta(hours=4)).isoformat(timespec="minutes"),
+            "level": "info",
+        }
+        return _announcements(request, values, error="", status=200)
+
+    @router.post("/announcements")
+    async def announce(request: Request) -> Response:
+        form = await request.form()
+        values = {
+            key: str(form.get(key, ""))[:2000]
+            for key in ("channel", "level", "starts", "ends", "az", "en", "ru")
+        }
+        centres = [str(c)[:128] for c in form.getlist("centres")]
+        text = TEXTS[language_of(request)]
+        starts, ends = _local_time(values["starts"]), _local_time(values["ends"])
+        error = ""
+        if any(not values[lang].strip() for lang in ("az", "en", "ru")):
+            error = text["announce_need_texts"]
+        elif starts is None or ends is None:
+            error = text["announce_bad_time"]
+        elif ends <= starts:
+            error = text["announce_end_first"]
+        elif ends <= central.clock():
+            error = text["announce_in_past"]
+        if error or starts is None or ends is None:
+            return await run_in_threadpool(_announcements, request, values, error, 400, centres)
+        by = f"console:{who(request).user_name}"
+        try:
+            draft = await run_in_threadpool(
+                lambda: central.propose_announcement(
+                    values["channel"],
+                    {lang: values[lang] for lang in ("az", "en", "ru")},
+                    starts=starts,
+                    ends=ends,
+                    level=values["level"],
+                    centres=centres,
+                    by=by,
+                )
+            )
+        except CentralError as exc:
+            return await run_in_threadpool(_announcements, request, values, str(exc), exc.status, centres)
+        log.info("Console: %s proposed an announcement on %s (draft %d)", by, values["channel"], draft)
+        return RedirectResponse(f"{PREFIX}/channels/{quote(values['channel'])}#drafts", status_code=303)
+
+    def _announcements(
+        request: Request, values: Mapping[str, str], error: str, status: int, centres: list[str] | None = None
+    ) -> HTMLResponse:
+        names = central.channel_names()
+        current = []
+        for name in names:
+            for item in _announcements_of(central, name):
+                current.append({"channel": name, **item})
+        return console.page(
+            request,
+            "announcements.html",
+            status,
+            values=values,
+            chosen_centres=centres or [],
+            centres=sorted({k["centre"] for k in central.fleet()}),
+            current=current,
+            error=error,
+            now=central.clock(),
+        )
+
+    return router
+
+
+def approve_command(base: str, channel: str, draft: int | None = None) -> str:
+    """What the admin runs where the content key is: it shows each draft, then signs and publishes it."""
+    command = f"kioskctl approve {base}/channels/{channel} --key content.key"
+    return command + (f" --draft {draft}" if draft is not None else "")
+
+
+def _announcements_of(central: Central, channel: str) -> list[dict[str, Any]]:
+    """The announcements in the channel's active release, with start and end as times."""
+    active = central.channel_release(channel)
+    if active == 0:
+        return []
+    content = json.loads(central.release_manifest(channel, active)).get("content", {})
+    found = []
+    for raw in content.get("announcements", []):
+        if not isinstance(raw, dict):
+            continue
+        try:
+            starts = datetime.fromisoformat(str(raw.get("starts"))).astimezone(UTC)
+            ends = datetime.fromisoformat(str(raw.get("ends"))).astimezone(UTC)
+        except ValueError:
+            continue
+        texts = raw.get("text") if isinstance(raw.get("text"), dict) else {}
+        found.append(
+            {
+                "level": str(raw.get("level", "info")),
+                "starts": starts,
+                "ends": ends,
+                "text": texts,
+                "centres": [str(c) for c in raw.get("centres", []) if isinstance(c, str)],
+            }
+        )
+    return sorted(found, key=lambda item: item["starts"], reverse=True)
+
+
+def _local_time(value: str) -> datetime | None:
+    """A ``datetime-local`` field, read as Baku time."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BAKU)
+    return moment.astimezone(UTC)
