@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -361,8 +362,10 @@ def _protected_routes(console: Console) -> APIRouter:
         active = central.channel_release(name)
         drafts = central.drafts(name)
         base = str(request.base_url).rstrip("/")
+        formats = Formats(language_of(request), central.clock())
         for draft in drafts:
             draft["command"] = approve_command(base, name, draft["id"])
+            draft["shown"] = describe_draft(draft["kind"], draft["description"], formats)
         return console.page(
             request,
             "channel.html",
@@ -461,6 +464,24 @@ def approve_command(base: str, channel: str, draft: int | None = None) -> str:
     """What the admin runs where the content key is: it shows each draft, then signs and publishes it."""
     command = f"kioskctl approve {base}/channels/{channel} --key content.key"
     return command + (f" --draft {draft}" if draft is not None else "")
+
+
+def describe_draft(kind: str, description: str, formats: Formats) -> str:
+    """The service's one-line description of a draft, in the reader's language where it is known."""
+    t = formats.t
+    if kind == "rollback" and (
+        found := re.fullmatch(r"roll back to the content of release (\d+)", description)
+    ):
+        return t["draft_rollback"].format(n=found.group(1))
+    if kind == "announcement" and (
+        found := re.fullmatch(r"announcement until (\S+): (.*)", description, re.S)
+    ):
+        try:
+            until = formats.when(datetime.fromisoformat(found.group(1)))
+        except ValueError:
+            return description
+        return t["draft_announcement"].format(when=until, text=found.group(2))
+    return description
 
 
 def _announcements_of(central: Central, channel: str) -> list[dict[str, Any]]:

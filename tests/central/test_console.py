@@ -391,6 +391,7 @@ def test_rollback_and_announcement_become_drafts_with_the_command_to_sign_them(
     url = console.server.url
     page = browser.get(f"{url}/console/channels/main", timeout=5).text
     assert "Aktiv buraxılış: 2" in page and "Təsdiq gözləyən qaralama yoxdur." in page
+    assert re.search(r'id="release-2" class="active">.*?<td class="num">3</td>', page, re.S)  # items
     rolled = browser.post(
         f"{url}/console/channels/main/rollback", data={"csrf": csrf_of(page), "release": "1"}, timeout=5
     )
@@ -415,6 +416,7 @@ def test_rollback_and_announcement_become_drafts_with_the_command_to_sign_them(
     )
     assert accepted.url.endswith("/console/channels/main#drafts")
     assert "--draft" in accepted.text
+    assert "Elan, " in accepted.text and "-dək: Mərkəz bu gün 17:00-dək işləyir" in accepted.text
     client = CentralClient(console.server.channel_url(), console.admin_token)
     assert approve_drafts(client, console.key, show=lambda _line: None) == [3, 4]
     listed = browser.get(f"{url}/console/announcements", timeout=5).text
