@@ -87,6 +87,36 @@ class EnergySettings:
 
 
 @dataclass(frozen=True)
+class CentralSettings:
+    """The central server this kiosk reports to and hears releases from; empty url means none.
+
+    The kiosk's own token lives in ``token_file`` (mode 0600), never in this file, which IT staff copy
+    around and show to each other.
+    """
+
+    url: str = field(
+        default="",
+        metadata={"pattern": (r"(https?://[^\s]+)?", 'a server address like "https://central.example"')},
+    )
+    token_file: str = ""
+    heartbeat_seconds: int = field(default=60, metadata={"min": 10, "max": 3600})
+    push: bool = True
+
+    @property
+    def base_url(self) -> str:
+        return self.url.rstrip("/")
+
+    @property
+    def network_url(self) -> str:
+        """The server's totals of all centres (what the "network" energy source reads)."""
+        return f"{self.base_url}/api/network" if self.url else ""
+
+    def serves(self, url: str) -> bool:
+        """Whether ``url`` is on this central server (so the kiosk token may be sent to it)."""
+        return bool(self.url) and (url == self.base_url or url.startswith(self.base_url + "/"))
+
+
+@dataclass(frozen=True)
 class AdminSettings:
     """Access to the hidden admin screen."""
 
@@ -108,6 +138,7 @@ class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     content: ContentSettings = field(default_factory=ContentSettings)
     energy: EnergySettings = field(default_factory=EnergySettings)
+    central: CentralSettings = field(default_factory=CentralSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     path: Path | None = field(default=None, metadata={"internal": True})
@@ -173,6 +204,12 @@ def parse_settings(text: str, path: Path) -> Settings:
             )
         table_type = _field_type(Settings, table_name)
         values[table_name] = _build_table(table_type, table_name, table, locator)
+    central = values.get("central")
+    if isinstance(central, CentralSettings) and central.url and not central.token_file:
+        raise ConfigError(
+            f"{locator.where('central', 'url')}: [central] url needs token_file "
+            "(the file holding this kiosk's token, mode 0600)"
+        )
     return Settings(**values, path=path)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings
 from kiosk.content.library import ContentLibrary
@@ -16,6 +17,7 @@ from kiosk.store.db import Store, open_store
 
 if TYPE_CHECKING:
     from kiosk.content.sync_service import ContentSyncService
+    from kiosk.fleet import Reporter
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,26 @@ class KioskCore:
     network: EnergyService | None = None
     sync: ContentSyncService | None = None
     """The content sync (not started: the UI starts it); None when ``[content] url`` is empty."""
+    reporter: Reporter | None = None
+    """Heartbeats and events to the central server (not started: the UI starts it); None without one."""
+    started: float = field(default_factory=time.monotonic)
+
+    def heartbeat(self) -> dict[str, Any]:
+        """One heartbeat's fields for the central server (reads the store: not on the GUI thread)."""
+        energy = self.energy.current()
+        state = energy.state if not energy.error else f"{energy.state}: {energy.error}"
+        problems = recent_problems.latest(1)
+        return {
+            "app_version": app_version(),
+            "release": self.content.active().release,
+            "uptime_s": int(time.monotonic() - self.started),
+            "energy_state": state[:256],
+            "power_w": energy.power_w,
+            "energy_today_wh": energy.energy_today_wh,
+            "energy_total_wh": energy.energy_total_wh,
+            "reading_at": None if energy.read_at is None else energy.read_at.isoformat(),
+            "last_error": problems[0] if problems else "",
+        }
 
     def status(self) -> KioskStatus:
         """What the admin screen shows (reads the store: call it off the hot path)."""
@@ -53,6 +75,8 @@ class KioskCore:
     def close(self) -> None:
         if self.sync is not None:
             self.sync.stop()
+        if self.reporter is not None:
+            self.reporter.close()
         self.store.close()
 
 
@@ -61,8 +85,14 @@ def open_core(settings: Settings, data_dir: Path) -> KioskCore:
     store = open_store(data_dir)
     library = ContentLibrary(store, data_dir / "blobs")
     library.ensure_demo_release()
-    energy = EnergyService.from_settings(settings, store)
-    network = EnergyService.network_from_settings(settings, store)
+    central = settings.central
+    token = None
+    if central.url:  # imported here: requests costs start-up time otherwise
+        from kiosk.fleet import read_kiosk_token
+
+        token = read_kiosk_token(settings)
+    energy = EnergyService.from_settings(settings, store, central_token=token)
+    network = EnergyService.network_from_settings(settings, store, central_token=token)
     sync = None
     if settings.content.url:  # imported here: requests and cryptography cost start-up time otherwise
         from kiosk.content.sync import ContentSync
@@ -70,4 +100,25 @@ def open_core(settings: Settings, data_dir: Path) -> KioskCore:
 
         engine = ContentSync.from_settings(settings, store, data_dir)
         sync = ContentSyncService(engine, settings.content.poll_seconds)
-    return KioskCore(settings, data_dir, store, library, energy, network, sync)
+        if token is not None and central.push and central.serves(settings.content.url):
+            from kiosk.content.push import PushClient
+
+            sync.push = PushClient(
+                f"{settings.content.url.rstrip('/')}/events",
+                token,
+                lambda: library.active().release,
+                sync.sync_now,
+            )
+    core = KioskCore(settings, data_dir, store, library, energy, network, sync)
+    if token is not None:
+        from kiosk.fleet import Reporter
+        from kiosk.outbox import Outbox
+
+        core.reporter = Reporter(
+            Outbox(store),
+            central.url,
+            token,
+            core.heartbeat,
+            heartbeat_seconds=central.heartbeat_seconds,
+        )
+    return core

@@ -254,8 +254,17 @@ def _content(settings: Settings, timeout: float) -> CheckResult:
 def _energy(settings: Settings) -> CheckResult:
     from kiosk.energy.service import make_network_source, make_source
 
+    token = None
+    if settings.central.url:
+        from kiosk.fleet import read_kiosk_token
+
+        token = read_kiosk_token(settings)  # ConfigError names the token file and the reason
+    central = settings.central
     results = []
-    for source in (make_source(settings.energy), make_network_source(settings.energy)):
+    for source in (
+        make_source(settings.energy, central=central, central_token=token),
+        make_network_source(settings.energy, central=central, central_token=token),
+    ):
         if source is None:
             continue
         reading = source.read()  # SourceError names the source and the reason

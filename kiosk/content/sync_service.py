@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from kiosk.content.push import PushClient
 from kiosk.content.sync import ContentSync, SyncResult
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ class ContentSyncService:
         self.poll_seconds = poll_seconds
         self.on_result = on_result
         self.last_result: SyncResult | None = None
+        self.push: PushClient | None = None
+        """Push from the central server (started and stopped with this service), or None."""
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -48,6 +51,8 @@ class ContentSyncService:
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="content-sync", daemon=True)
         self._thread.start()
+        if self.push is not None:
+            self.push.start()
 
     def sync_now(self) -> None:
         """Ask for a sync as soon as the thread is free (returns at once)."""
@@ -57,6 +62,8 @@ class ContentSyncService:
         """Stop after the cycle in progress (an interrupted download resumes at the next start)."""
         self._stopping.set()
         self._wake.set()
+        if self.push is not None:
+            self.push.stop()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None

@@ -1,6 +1,6 @@
 """Network-wide figures of all centres from the central server's energy feed (a JSON document).
 
-Until the central server issue defines its endpoint, the feed is a JSON object at a configured URL:
+The central server serves it at ``/api/network`` (a kiosk token is needed); the feed is a JSON object
 ``{"read_at": "2026-06-21T09:00:00+04:00", "power_w": 812000.0, "energy_total_wh": 1.2e9,
 "energy_today_wh": 3.1e6, "centres": 27}``; ``read_at`` (aware ISO 8601) and ``energy_today_wh`` are
 optional, so a stale feed shows its own age.
@@ -29,6 +29,7 @@ class CentralFeedSource:
         timeout: float = 5.0,
         clock: Callable[[], datetime] | None = None,
         session: requests.Session | None = None,
+        token: str | None = None,
     ) -> None:
         self.url = url
         self.name = name
@@ -36,6 +37,8 @@ class CentralFeedSource:
         self.centres: int | None = None
         self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._session = session or requests.Session()
+        if token:
+            self._session.headers["Authorization"] = f"Bearer {token}"
 
     def read(self) -> EnergyReading:
         what = f"central energy feed at {self.url}"

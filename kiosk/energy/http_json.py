@@ -15,6 +15,11 @@ def fetch_json(session: requests.Session, url: str, timeout: float, what: str) -
         response = session.get(url, timeout=timeout)
     except requests.RequestException as exc:
         raise SourceError(f"{what} at {url} cannot be reached: {exc}") from exc
+    if response.status_code in (401, 403):
+        raise SourceError(
+            f"{what} at {url} refused access (HTTP {response.status_code}): "
+            "check the kiosk's token ([central] token_file)"
+        )
     if response.status_code != 200:
         raise SourceError(f"{what} at {url} answered HTTP {response.status_code}")
     try:

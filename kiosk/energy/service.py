@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.config import EnergySettings, Settings
+from kiosk.config import CentralSettings, EnergySettings, Settings
 from kiosk.energy.equivalents import EquivalentFactors, Equivalents
 from kiosk.energy.history import EnergyHistory
 from kiosk.energy.ledger import EnergyLedger
@@ -55,8 +55,17 @@ class EnergySnapshot:
     centres: int | None = None
 
 
-def make_source(settings: EnergySettings, clock: Callable[[], datetime] | None = None) -> Source:
-    """Build the source the config names; ConfigError when its address is missing."""
+def make_source(
+    settings: EnergySettings,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    central: CentralSettings | None = None,
+    central_token: str | None = None,
+) -> Source:
+    """Build the source the config names; ConfigError when its address is missing.
+
+    A central feed on the ``[central]`` server is read with the kiosk's token.
+    """
     if settings.source == "simulator":
         from kiosk.energy.simulator import ClearSkySource
 
@@ -80,21 +89,30 @@ def make_source(settings: EnergySettings, clock: Callable[[], datetime] | None =
             raise ConfigError("[energy] source = 'central' needs url (the central energy feed)")
         from kiosk.energy.central import CentralFeedSource
 
-        return CentralFeedSource(settings.url, timeout=settings.timeout_seconds, clock=clock)
+        token = central_token if central is not None and central.serves(settings.url) else None
+        return CentralFeedSource(settings.url, timeout=settings.timeout_seconds, clock=clock, token=token)
     raise ConfigError(f"[energy] source = '{settings.source}' is not a known source")
 
 
 def make_network_source(
-    settings: EnergySettings, clock: Callable[[], datetime] | None = None
+    settings: EnergySettings,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    central: CentralSettings | None = None,
+    central_token: str | None = None,
 ) -> Source | None:
-    """The central feed of all centres' totals (named "network"), or None when not configured."""
-    if not settings.network_url:
+    """The central feed of all centres' totals (named "network"), or None when not configured.
+
+    ``[energy] network_url`` wins; without it a kiosk with a ``[central]`` server reads the server's
+    ``/api/network`` with its token.
+    """
+    url = settings.network_url or (central.network_url if central is not None else "")
+    if not url:
         return None
     from kiosk.energy.central import CentralFeedSource
 
-    return CentralFeedSource(
-        settings.network_url, name="network", timeout=settings.timeout_seconds, clock=clock
-    )
+    token = central_token if central is not None and central.serves(url) else None
+    return CentralFeedSource(url, name="network", timeout=settings.timeout_seconds, clock=clock, token=token)
 
 
 class EnergyService:
@@ -140,11 +158,12 @@ class EnergyService:
         *,
         source: Source | None = None,
         clock: Callable[[], datetime] | None = None,
+        central_token: str | None = None,
     ) -> EnergyService:
         """This centre's service as the config describes it (``source`` overrides the configured one)."""
         energy = settings.energy
         return cls(
-            source or make_source(energy, clock),
+            source or make_source(energy, clock, central=settings.central, central_token=central_token),
             store,
             rated_power_w=energy.rated_power_w,
             stale_after=timedelta(seconds=energy.stale_seconds),
@@ -156,10 +175,18 @@ class EnergyService:
 
     @classmethod
     def network_from_settings(
-        cls, settings: Settings, store: Store, *, clock: Callable[[], datetime] | None = None
+        cls,
+        settings: Settings,
+        store: Store,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        central_token: str | None = None,
     ) -> EnergyService | None:
-        """The service for all centres' totals (``[energy] network_url``), or None when not configured."""
-        source = make_network_source(settings.energy, clock)
+        """The service for all centres' totals (``[energy] network_url`` or the ``[central]`` server's),
+        or None when neither is configured."""
+        source = make_network_source(
+            settings.energy, clock, central=settings.central, central_token=central_token
+        )
         if source is None:
             return None
         energy = settings.energy

@@ -167,7 +167,10 @@ def _make_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start. A deferred transaction that reads, then writes
+        # after another thread committed (sync state, outbox, energy history) fails at once with
+        # "database is locked" in WAL mode, whatever busy_timeout says; this one waits its turn.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

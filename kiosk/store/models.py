@@ -102,3 +102,19 @@ class EnergyDayRow(Base):
     day: Mapped[date] = mapped_column(Date)
     energy_wh: Mapped[float] = mapped_column(Float)
     peak_w: Mapped[float] = mapped_column(Float)
+
+
+class OutboxRow(Base):
+    """A heartbeat or a play event waiting to be sent to the central server (deleted once it has it).
+
+    ``event_id`` travels with the record: the server skips an id it already holds, so resending after
+    a lost answer never counts anything twice. ``payload`` is the record's JSON as sent.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -104,3 +104,27 @@ def test_bad_config_stops_start_up_without_traceback(tmp_path: Path, program: st
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert f"{path}, line 2: [display] idle_seconds: expected a whole number, got True" in result.stderr
+
+
+def test_central_table_is_read_and_needs_a_token_file(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        '[central]\nurl = "https://central.example/"\ntoken_file = "kiosk.token"\nheartbeat_seconds = 30\n'
+        "push = false\n",
+        encoding="utf-8",
+    )
+    central = load_settings(path).central
+    assert (central.url, central.token_file, central.heartbeat_seconds, central.push) == (
+        "https://central.example/", "kiosk.token", 30, False
+    )  # fmt: skip
+    assert central.network_url == "https://central.example/api/network"
+    assert central.serves("https://central.example/channels/main") and not central.serves("https://other/x")
+    path.write_text('[kiosk]\nid = "k"\n[central]\nurl = "https://central.example"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"kiosk.toml, line 4: \[central\] url needs token_file"):
+        load_settings(path)
+    path.write_text("[central]\nheartbeat_seconds = 5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 2: \[central\] heartbeat_seconds: expected at least 10"):
+        load_settings(path)
+    path.write_text('[central]\nurl = "central.example"\ntoken_file = "t"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 2: \[central\] url: expected a server address"):
+        load_settings(path)
