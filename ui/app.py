@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QProcess, Qt, QThreadPool
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
@@ -18,11 +19,14 @@ from kiosk.paths import RESOURCES_DIR
 from kiosk.schedule import DisplayHours
 from ui.admin import AdminAccess
 from ui.attract import AttractLoop, IdleWatcher
-from ui.bridge import BackgroundJob, ContentFeed, EnergyFeed
+from ui.bridge import BackgroundJob, ContentFeed, EnergyFeed, PlayRecorder, ScreenshotTaker
 from ui.i18n import LanguageController
 from ui.kiosk_lock import KioskLock
 from ui.main_window import MainWindow
 from ui.theme import FONT_FILES
+
+if TYPE_CHECKING:
+    from kiosk.fleet import Reporter
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +101,25 @@ class KioskApp:
         self.admin.screen.restart_requested.connect(self.restart)
         self._display_asleep = False
         self.window._tick_timer.timeout.connect(self.apply_display_hours)
+        self.play: PlayRecorder | None = None
+        self.screenshots = ScreenshotTaker(self.window)
+        if core.reporter is not None:
+            self._report_to(core.reporter)
+
+    def _report_to(self, reporter: Reporter) -> None:
+        """Proof of play and screenshots for the central server."""
+        play = self.play = PlayRecorder(reporter, self.window.current_section(), self.languages.current)
+        self.window.stack.currentChanged.connect(lambda _i: play.section_shown(self.window.current_section()))
+        services = self.window.services_section
+        services.pages.currentChanged.connect(
+            lambda _i: (
+                play.service_opened(services.page.service.id)
+                if services.showing_page() and services.page.service is not None
+                else None
+            )
+        )
+        self.languages.changed.connect(play.language_changed)
+        reporter.screenshot_provider = self.screenshots.take
 
     def start(self, *, locked: bool = False) -> None:
         """Begin polling, watching for idleness and (full screen) refusing exit keys."""
@@ -111,10 +134,16 @@ class KioskApp:
             self.network.start()
         if self.core.sync is not None:
             self.core.sync.start()
+        if self.core.reporter is not None:
+            self.core.reporter.start()
         self.idle.start()
         self.apply_display_hours()
 
     def stop(self) -> None:
+        if self.play is not None:
+            self.play.finish()
+        if self.core.reporter is not None:
+            self.core.reporter.screenshot_provider = None
         self.energy.stop()
         if self.network is not None:
             self.network.stop()

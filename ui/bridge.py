@@ -7,9 +7,21 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QIODevice,
+    QMetaMethod,
+    QObject,
+    QRunnable,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import QWidget
 
 from kiosk.content.library import ContentLibrary
 from kiosk.content.model import Content
@@ -18,6 +30,7 @@ from kiosk.energy.service import EnergyService, EnergySnapshot
 
 if TYPE_CHECKING:
     from kiosk.content.sync_service import ContentSyncService
+    from kiosk.fleet import Reporter
 
 log = logging.getLogger(__name__)
 
@@ -148,3 +161,106 @@ class ContentFeed(QObject):
     def _on_activated(self, release: int) -> None:
         log.info("Release %d is active: updating the screen", release)
         self.reload()
+
+
+class PlayRecorder(QObject):
+    """Proof of play: which section was shown, for how long and in which language; services opened.
+
+    Called on the GUI thread; the events are written to the outbox in the thread pool.
+    """
+
+    def __init__(
+        self,
+        reporter: Reporter,
+        section: str,
+        language: str,
+        parent: QObject | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.reporter = reporter
+        self._monotonic = monotonic
+        self._section = section
+        self._language = language
+        self._since = monotonic()
+
+    def section_shown(self, section: str) -> None:
+        if section == self._section:
+            return
+        self._close_segment()
+        self._section = section
+
+    def service_opened(self, item: str) -> None:
+        self._record("service_opened", section="services", item=item, language=self._language)
+
+    def language_changed(self, language: str) -> None:
+        if language == self._language:
+            return
+        self._close_segment()
+        self._language = language
+        self._record("language", section=self._section, language=language)
+
+    def finish(self) -> None:
+        """Record the section on screen now (the kiosk is stopping)."""
+        self._close_segment()
+
+    def _close_segment(self) -> None:
+        now = self._monotonic()
+        seconds, self._since = now - self._since, now
+        if self._section and seconds >= 0.05:
+            self._record("section", section=self._section, seconds=seconds, language=self._language)
+
+    def _record(self, kind: str, **fields: Any) -> None:
+        at = datetime.now(UTC)
+        reporter = self.reporter
+
+        def work() -> None:
+            try:
+                reporter.record_event(kind, at=at, **fields)
+            except Exception:  # the visitor's screen must not suffer for a lost statistic
+                log.exception("Recording a %s event failed", kind)
+
+        QThreadPool.globalInstance().start(BackgroundJob(work))
+
+
+class _ShotRequest:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.png: bytes | None = None
+
+
+class ScreenshotTaker(QObject):
+    """Grabs a widget as PNG on the GUI thread for a caller in another thread (the reporter)."""
+
+    _requested = Signal(object)
+
+    def __init__(self, widget: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.widget = widget
+        self._requested.connect(self._grab, Qt.ConnectionType.QueuedConnection)
+
+    def take(self, timeout_s: float = 10.0) -> bytes | None:
+        """A PNG of the widget, or None when the GUI thread did not answer within ``timeout_s``."""
+        if QThread.currentThread() is self.thread():
+            return self._png()
+        request = _ShotRequest()
+        self._requested.emit(request)
+        if not request.done.wait(timeout_s):
+            log.warning("The screen did not answer a screenshot request within %.0f s", timeout_s)
+            return None
+        return request.png
+
+    def _grab(self, request: _ShotRequest) -> None:
+        try:
+            request.png = self._png()
+        except Exception:
+            log.exception("Grabbing the screen failed")
+        finally:
+            request.done.set()
+
+    def _png(self) -> bytes:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.widget.grab().save(buffer, "PNG")
+        return bytes(buffer.data().data())
