@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.content.signing import generate_keys
 from tests.central.server import PostgresCluster, RunningServer
+from tests.kiosk.content.channel import Nginx
 
 _databases = itertools.count(1)
 
@@ -83,3 +84,13 @@ def fleet(tmp_path: Path) -> Iterator[Fleet]:
     made = make_fleet(tmp_path)
     yield made
     made.server.close()
+
+
+@pytest.fixture
+def nginx_channel(tmp_path: Path) -> Iterator[tuple[Nginx, Path]]:
+    """Debian's nginx serving an empty channel folder (to compare with the server's channel)."""
+    folder = tmp_path / "nginx-channel"
+    folder.mkdir()
+    running = Nginx(folder, tmp_path / "nginx")
+    yield running, folder
+    running.close()

@@ -1,0 +1,120 @@
+"""End to end: a running kiosk (offscreen) on the real central server: push, proof of play, screenshot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.cli import main as kioskctl
+from kiosk.core import KioskCore, open_core
+from tests.central.conftest import Fleet
+from tests.central.kiosk_fixtures import kiosk_settings
+from tests.kiosk.content.channel import card, simple_source, svg, write_source
+from ui.app import KioskApp, create_application
+
+KIOSK = "baku-1-lobby"
+
+
+@pytest.fixture
+def live(qtbot: QtBot, fleet: Fleet, tmp_path: Path, data_dir: Path) -> Iterator[tuple[KioskApp, KioskCore]]:
+    """A kiosk polling only once an hour: whatever arrives sooner came by push."""
+    core = open_core(kiosk_settings(fleet, tmp_path / "config", poll_seconds=3600), data_dir)
+    create_application([])
+    app = KioskApp(core)
+    qtbot.addWidget(app.window)
+    app.window.resize(1920, 1080)
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    try:
+        yield app, core
+    finally:
+        app.stop()
+        core.close()
+
+
+def publish(fleet: Fleet, source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREEN_KIOSK_ADMIN_TOKEN", fleet.admin_token)
+    code = kioskctl(["publish", str(source), "--to", fleet.server.channel_url(), "--key", str(fleet.key)])
+    assert code == 0
+
+
+def card_titles(app: KioskApp) -> list[str]:
+    return [c.title.text() for c in app.window.services_section.cards]
+
+
+def test_a_release_published_on_the_server_is_on_screen_within_five_seconds(
+    qtbot: QtBot,
+    fleet: Fleet,
+    tmp_path: Path,
+    live: tuple[KioskApp, KioskCore],
+    monkeypatch: pytest.MonkeyPatch,
+    record_property: pytest.RecordProperty,
+) -> None:
+    app, core = live
+    publish(fleet, simple_source(tmp_path / "src1", count=2), monkeypatch)
+    assert core.sync is not None and core.sync.push is not None
+    with qtbot.waitSignal(app.content.changed, timeout=15_000):
+        app.start()  # the first sync runs at start
+    qtbot.waitUntil(core.sync.push.connected.is_set, timeout=5000)
+
+    write_source(
+        tmp_path / "src2",
+        [
+            card("item-0", title={"az": "Yeni başlıq", "en": "New title", "ru": "Новый заголовок"}),
+            card("item-1"),
+        ],
+        {"icons/item-0.svg": svg("item 0 v2"), "icons/item-1.svg": svg("item 1 v1")},
+    )
+    publish(fleet, tmp_path / "src2", monkeypatch)
+    published = time.monotonic()
+    qtbot.waitUntil(lambda: card_titles(app)[:1] == ["Yeni başlıq"], timeout=5000)
+    record_property("publish_to_screen_s", round(time.monotonic() - published, 3))
+    assert app.content.content.release == 2
+
+
+def test_the_kiosk_reports_what_was_shown_and_sends_a_screenshot_when_asked(
+    qtbot: QtBot, fleet: Fleet, live: tuple[KioskApp, KioskCore]
+) -> None:
+    app, core = live
+    reporter = core.reporter
+    assert reporter is not None
+    assert app.play is not None
+    ticks = iter(range(1000, 2000, 5))
+    app.play._monotonic = lambda: float(next(ticks))  # each section stays 5 s
+    app.play._since = 995.0
+    app.start()
+    app.window.show_section("video")
+    app.languages.set_language("en")
+    app.window.show_section("services")
+    cards = app.window.services_section.cards
+    app.window.services_section.open_service(cards[0].service)
+    app.stop()  # closes the section on screen
+    fleet.central.request_screenshot(KIOSK)
+    app.core.reporter.screenshot_provider = app.screenshots.take  # stop() let go of the screen: take it back
+
+    expected = {
+        ("section", "energy", "az"): 5.0,
+        ("section", "video", "az"): 5.0,
+        ("language", "video", "en"): 0.0,
+        ("section", "video", "en"): 5.0,
+        ("service_opened", "services", "en"): 0.0,
+        ("section", "services", "en"): 5.0,
+    }
+
+    def delivered() -> bool:
+        summary = fleet.central.event_summary(KIOSK)
+        return {(e["kind"], e["section"], e["language"]): e["seconds"] for e in summary} == expected
+
+    def send() -> bool:
+        reporter.flush()
+        return delivered() and fleet.central.kiosk(KIOSK)["screenshot_at"] is not None
+
+    qtbot.waitUntil(send, timeout=10_000)
+    png = fleet.central.screenshot_path(KIOSK)
+    assert png is not None and png.read_bytes().startswith(b"\x89PNG")
+    assert fleet.central.kiosk(KIOSK)["screenshot_requested"] is False  # set with screenshot_at
+    assert fleet.central.history(KIOSK)[0]["release"] == 0

@@ -1,0 +1,171 @@
+"""A kiosk's reports to the real central server: queued while it is down, delivered once, never twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from kiosk.core import KioskCore, open_core
+from kiosk.energy.service import LIVE, OFFLINE, EnergyService
+from kiosk.fleet import Reporter, SendResult
+from kiosk.outbox import EVENT, HEARTBEAT, Outbox
+from tests.central.conftest import Fleet
+from tests.central.kiosk_fixtures import kiosk_settings
+
+KIOSK = "baku-1-lobby"
+
+
+@pytest.fixture
+def core(fleet: Fleet, tmp_path: Path, data_dir: Path) -> Iterator[KioskCore]:
+    opened = open_core(kiosk_settings(fleet, tmp_path / "config"), data_dir)
+    yield opened
+    opened.close()
+
+
+def reporter_of(core: KioskCore) -> Reporter:
+    assert core.reporter is not None
+    return core.reporter
+
+
+class AnswerLost(requests.Session):
+    """The server gets the batch and commits it, but its answer never reaches the kiosk."""
+
+    def post(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        super().post(*args, **kwargs)
+        raise requests.ConnectionError("connection reset before the answer arrived")
+
+
+def test_records_queued_while_the_server_is_down_arrive_exactly_once(fleet: Fleet, core: KioskCore) -> None:
+    reporter = reporter_of(core)
+    fleet.server.stop()
+    reporter.record_heartbeat()
+    reporter.record_event("section", section="energy", seconds=12.5, language="az")
+    reporter.record_event("service_opened", section="services", item="item-1", language="en")
+    reporter.record_event("language", section="services", language="en")
+    reporter.record_heartbeat()
+    failed = reporter.send_pending()
+    assert not failed.ok and "cannot be reached" in failed.message
+    assert reporter.outbox.count() == 5  # nothing lost while offline
+
+    fleet.server.start()  # same port, same data
+    sent = reporter.send_pending()
+    assert sent.ok and sent.sent == 5
+    assert reporter.outbox.count() == 0
+    assert len(fleet.central.history(KIOSK)) == 2
+    summary = {(e["kind"], e["section"], e["language"]): e for e in fleet.central.event_summary(KIOSK)}
+    assert summary[("section", "energy", "az")]["seconds"] == 12.5
+    assert sum(e["count"] for e in summary.values()) == 3
+    kiosk = fleet.central.kiosk(KIOSK)
+    assert kiosk["release"] == 0 and kiosk["app_version"] and kiosk["energy_state"]
+
+
+def test_a_batch_resent_after_a_lost_answer_is_not_counted_twice(
+    fleet: Fleet, core: KioskCore, tmp_path: Path
+) -> None:
+    outbox = reporter_of(core).outbox
+    token = fleet.kiosk_tokens[KIOSK]
+    losing = Reporter(outbox, fleet.server.url, token, core.heartbeat, session=AnswerLost())
+    losing.record_heartbeat()
+    for second in range(3):
+        losing.record_event("section", section="video", seconds=float(second + 1), language="ru")
+    assert not losing.send_pending().ok
+    assert outbox.count() == 4  # the kiosk cannot know the server has them: it keeps them
+    assert len(fleet.central.history(KIOSK)) == 1  # ... but the server has them
+
+    answers: list[dict[str, Any]] = []
+    honest = Reporter(outbox, fleet.server.url, token, core.heartbeat)
+    original = honest._http.post
+
+    def remember(*args: Any, **kwargs: Any) -> requests.Response:
+        response = original(*args, **kwargs)
+        answers.append(response.json())
+        return response
+
+    honest._http.post = remember  # type: ignore[method-assign]
+    assert honest.send_pending().ok
+    assert answers == [
+        {"accepted": {"heartbeats": 0, "events": 0}, "duplicates": 4, "screenshot_requested": False}
+    ]
+    assert outbox.count() == 0
+    assert len(fleet.central.history(KIOSK)) == 1
+    (video,) = [e for e in fleet.central.event_summary(KIOSK) if e["section"] == "video"]
+    assert (video["count"], video["seconds"]) == (3, 6.0)
+
+
+def test_the_sender_thread_delivers_after_the_server_comes_back(fleet: Fleet, core: KioskCore) -> None:
+    reporter = reporter_of(core)
+    results: list[SendResult] = []
+    delivered = threading.Event()
+
+    def on_sent(result: SendResult) -> None:
+        results.append(result)
+        if result.ok and result.sent:
+            delivered.set()
+
+    reporter.on_sent = on_sent
+    fleet.server.stop()
+    reporter.record_event("section", section="energy", seconds=3.0, language="az")
+    reporter.start()  # a heartbeat at once, then a failed send: backoff
+    fleet.server.start()
+    reporter.flush()  # as the next heartbeat would, without waiting a minute
+    assert delivered.wait(15)
+    reporter.stop()
+    assert reporter.outbox.count() == 0
+    assert len(fleet.central.history(KIOSK)) == 1
+    assert [e["count"] for e in fleet.central.event_summary(KIOSK)] == [1]
+
+
+def test_a_full_outbox_drops_the_oldest_heartbeats_first(data_dir: Path) -> None:
+    from kiosk.store.db import open_store
+
+    store = open_store(data_dir)
+    try:
+        outbox = Outbox(store, limit=5)
+        for _ in range(3):
+            outbox.add(HEARTBEAT, {"app_version": "1"})
+        for index in range(4):
+            outbox.add(EVENT, {"kind": "section", "seconds": float(index)})
+        assert outbox.trim() == 2
+        kept = outbox.oldest(10)
+        assert [r.kind for r in kept] == [HEARTBEAT] + [EVENT] * 4
+        for _ in range(3):
+            outbox.add(EVENT, {"kind": "section"})
+        assert outbox.trim() == 3
+        assert [r.kind for r in outbox.oldest(10)] == [EVENT] * 5
+    finally:
+        store.close()
+
+
+def test_a_malformed_record_is_dropped_without_blocking_the_others(fleet: Fleet, core: KioskCore) -> None:
+    reporter = reporter_of(core)
+    reporter.record_event("section", section="energy", seconds=1.0)
+    reporter.outbox.add(EVENT, {"kind": ""})  # the server refuses an event without a kind
+    reporter.record_event("section", section="video", seconds=2.0)
+    assert reporter.send_pending().ok
+    assert reporter.outbox.count() == 0
+    assert sorted(e["section"] for e in fleet.central.event_summary(KIOSK)) == ["energy", "video"]
+
+
+def test_the_network_source_reads_the_servers_totals_with_the_kiosk_token(
+    fleet: Fleet, core: KioskCore, tmp_path: Path, data_dir: Path
+) -> None:
+    other = fleet.kiosk_tokens["ganja-lobby"]
+    beat = {"power_w": 1500.0, "energy_today_wh": 4000.0, "energy_total_wh": 9.0e6}
+    Reporter(Outbox(core.store), fleet.server.url, other, lambda: beat).record_heartbeat()
+    assert Reporter(Outbox(core.store), fleet.server.url, other, lambda: beat).send_pending().ok
+
+    assert isinstance(core.network, EnergyService)  # no network_url: the [central] server's totals
+    snapshot = core.network.poll_once()
+    assert snapshot.state == LIVE and snapshot.power_w == 1500.0 and snapshot.centres == 1
+
+    wrong = kiosk_settings(fleet, tmp_path / "wrong", token="gkk_not-a-real-token")
+    network = EnergyService.network_from_settings(wrong, core.store, central_token="gkk_not-a-real-token")
+    assert network is not None
+    failed = network.poll_once()
+    assert failed.state == OFFLINE
+    assert "refused access (HTTP 401)" in failed.error and "token" in failed.error
