@@ -161,6 +161,26 @@ def test_login_opens_a_session_whose_cookie_the_server_keeps_only_hashed(any_con
     assert logged_in.status_code == 303 and logged_in.headers["location"] == "/console/"
 
 
+def test_cookies_are_secure_behind_an_https_proxy(console: Fleet) -> None:
+    browser = requests.Session()
+    https = {"X-Forwarded-Proto": "https"}  # as nginx in front would say; uvicorn trusts 127.0.0.1
+    url = f"{console.server.url}/console/login"
+    form = browser.get(url, headers=https, timeout=5)
+    assert "secure" in form.headers["set-cookie"].lower()
+    token = browser.cookies["gk_login_csrf"]  # a Secure cookie: requests would not send it over http
+    response = requests.post(
+        url,
+        data={"csrf": token, "name": "admin", "password": PASSWORD},
+        headers={**https, "Cookie": f"gk_login_csrf={token}"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    session_cookie = next(
+        c for c in response.raw.headers.getlist("set-cookie") if c.startswith("gk_session=")
+    )
+    assert "; secure" in session_cookie.lower()
+
+
 def test_the_login_form_needs_its_own_csrf_token(console: Fleet) -> None:
     url = f"{console.server.url}/console/login"
     data = {"name": "admin", "password": PASSWORD}
