@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -90,6 +90,10 @@ class ServiceCard(QFrame):
         self._base_height = metrics.px(170)
         self._fit_height()
 
+    def remeasure(self) -> None:
+        """Forget the measured size: the text or its font changed since the layout last looked."""
+        self._row.invalidate()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_height()
@@ -135,6 +139,8 @@ class ServicesSection(Section):
         self.card_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.card_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         QScroller.grabGesture(self.card_area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        self.card_area.viewport().installEventFilter(self)
+        self._columns = 0
         self.container = QWidget()
         self.grid = QGridLayout(self.container)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -187,6 +193,8 @@ class ServicesSection(Section):
         green, online = self.tr("Green energy"), self.tr("E-service")
         for card in self.cards:
             card.show_language(language, online if card.service.category == "e-service" else green)
+        if self.cards and self._fitting_columns() != self._columns:
+            self._arrange()  # a longer word in this language may need a column less
 
     def apply_layout(self, metrics: Metrics, portrait: bool) -> None:
         super().apply_layout(metrics, portrait)
@@ -195,14 +203,40 @@ class ServicesSection(Section):
         self.page.apply_layout(metrics, portrait)
         self._arrange()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.card_area.viewport()
+            and event.type() == QEvent.Type.Resize
+            and self._fitting_columns() != self._columns
+        ):
+            self._arrange()
+        return False
+
+    def _fitting_columns(self) -> int:
+        """Three columns (two in portrait), fewer when a card's longest word would not fit its column."""
+        preferred = 2 if self.portrait else 3
+        width = self.card_area.viewport().width()
+        if not self.cards or width <= 0:
+            return preferred
+        spacing = self.metrics.px(24)
+        for card in self.cards:
+            card.remeasure()
+        least = [card.minimumSizeHint().width() for card in self.cards]
+        for columns in range(preferred, 1, -1):
+            needed = sum(max(least[column::columns], default=0) for column in range(columns))
+            if needed + (columns - 1) * spacing <= width:
+                return columns
+        return 1
+
     def _arrange(self) -> None:
-        columns = 2 if self.portrait else 3
         spacing = self.metrics.px(24)
         self.grid.setSpacing(spacing)
         for card in self.cards:
+            card.apply_metrics(self.metrics)
+        self._columns = columns = self._fitting_columns()
+        for card in self.cards:
             self.grid.removeWidget(card)
         for index, card in enumerate(self.cards):
-            card.apply_metrics(self.metrics)
             self.grid.addWidget(card, index // columns, index % columns)
         for column in range(3):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)

@@ -33,8 +33,11 @@ class AnnouncementView(QFrame):
         self.announcement = announcement
         self.language = language
         self.setProperty("level", announcement.level)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        # the heading's colour comes from a rule on this frame's level: polish it again too, or it keeps
+        # the colour of the level shown before
+        for widget in (self, self.level, self.text):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from kiosk.paths import RESOURCES_DIR
@@ -19,6 +19,7 @@ class NavBar(QWidget):
         self.setObjectName("NavBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.buttons: dict[str, QPushButton] = {}
+        self._icons: dict[str, QIcon] = {}
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         layout = QHBoxLayout(self)
@@ -28,7 +29,8 @@ class NavBar(QWidget):
             button = QPushButton(self)
             button.setObjectName("NavButton")
             button.setCheckable(True)
-            button.setIcon(QIcon(str(RESOURCES_DIR / "icons" / f"nav-{key}.svg")))
+            self._icons[key] = QIcon(str(RESOURCES_DIR / "icons" / f"nav-{key}.svg"))
+            button.setIcon(self._icons[key])
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _checked=False, k=key: self.section_chosen.emit(k))
@@ -37,8 +39,17 @@ class NavBar(QWidget):
             self.buttons[key] = button
 
     def set_icon_size(self, pixels: int) -> None:
-        for button in self.buttons.values():
-            button.setIconSize(QSize(pixels, pixels))
+        """Icons of this size, each with clear space on its right: the style leaves only 4 px before the
+        label, and some icons (the video frame) are drawn out to the edge of their box."""
+        gap = max(8, pixels // 3)
+        for key, button in self.buttons.items():
+            canvas = QPixmap(pixels + gap, pixels)
+            canvas.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(canvas)
+            self._icons[key].paint(painter, QRect(0, 0, pixels, pixels))
+            painter.end()
+            button.setIcon(QIcon(canvas))
+            button.setIconSize(canvas.size())
 
     def set_current(self, key: str) -> None:
         self.buttons[key].setChecked(True)
