@@ -52,6 +52,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             "database": str(core.store.path),
             "schema_revision": ",".join(sorted(schema_revisions(core.store.engine))),
         }
+        if core.reporter is not None:
+            status["reports_waiting"] = core.reporter.outbox.count()
     finally:
         core.close()
     if args.json:

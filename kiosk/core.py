@@ -70,7 +70,18 @@ class KioskCore:
             last_result=None if last_result is None else str(last_result),
             energy=self.energy.current(),
             recent_problems=recent_problems.latest(10),
+            **self._report_status(),
         )
+
+    def _report_status(self) -> dict[str, Any]:
+        if self.reporter is None:
+            return {}
+        last = self.reporter.last_result
+        return {
+            "reports_configured": True,
+            "reports_last": None if last is None else f"{last.at:%Y-%m-%d %H:%M:%S %Z} · {last.message}",
+            "reports_waiting": self.reporter.outbox.count(),
+        }
 
     def close(self) -> None:
         if self.sync is not None:

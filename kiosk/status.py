@@ -42,3 +42,6 @@ class KioskStatus:
     last_result: str | None
     energy: EnergySnapshot
     recent_problems: list[str] = field(default_factory=list)
+    reports_configured: bool = False  # a [central] server takes this kiosk's reports
+    reports_last: str | None = None  # when the outbox was last sent, and how that went
+    reports_waiting: int = 0  # heartbeats and events queued for the server

@@ -34,6 +34,21 @@
         <translation>heç vaxt (məzmun serveri təyin edilməyib və ya hələ əlçatan olmayıb)</translation>
     </message>
     <message>
+        <source>no central server configured</source>
+        <translation>mərkəzi server qurulmayıb</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) waiting</source>
+        <translation>
+            <numerusform>%n qeyd gözləyir</numerusform>
+            <numerusform>%n qeyd gözləyir</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nothing sent yet</source>
+        <translation>hələ heç nə göndərilməyib</translation>
+    </message>
+    <message>
         <source>No warnings or errors since start.</source>
         <translation>Başlanğıcdan bəri xəbərdarlıq və ya xəta yoxdur.</translation>
     </message>
@@ -56,6 +71,10 @@
     <message>
         <source>Last sync</source>
         <translation>Son sinxronizasiya</translation>
+    </message>
+    <message>
+        <source>Reports to the central server</source>
+        <translation>Mərkəzi serverə hesabatlar</translation>
     </message>
     <message>
         <source>Energy source</source>

@@ -34,6 +34,21 @@
         <translation>never (no content server configured or not yet reached)</translation>
     </message>
     <message>
+        <source>no central server configured</source>
+        <translation>no central server configured</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) waiting</source>
+        <translation>
+            <numerusform>%n record waiting</numerusform>
+            <numerusform>%n records waiting</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nothing sent yet</source>
+        <translation>nothing sent yet</translation>
+    </message>
+    <message>
         <source>No warnings or errors since start.</source>
         <translation>No warnings or errors since start.</translation>
     </message>
@@ -56,6 +71,10 @@
     <message>
         <source>Last sync</source>
         <translation>Last sync</translation>
+    </message>
+    <message>
+        <source>Reports to the central server</source>
+        <translation>Reports to the central server</translation>
     </message>
     <message>
         <source>Energy source</source>

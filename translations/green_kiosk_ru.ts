@@ -35,6 +35,22 @@
         <translation>никогда (сервер контента не настроен или ещё недоступен)</translation>
     </message>
     <message>
+        <source>no central server configured</source>
+        <translation>центральный сервер не настроен</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) waiting</source>
+        <translation>
+            <numerusform>%n запись ожидает</numerusform>
+            <numerusform>%n записи ожидают</numerusform>
+            <numerusform>%n записей ожидают</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nothing sent yet</source>
+        <translation>ещё ничего не отправлено</translation>
+    </message>
+    <message>
         <source>No warnings or errors since start.</source>
         <translation>С момента запуска предупреждений и ошибок нет.</translation>
     </message>
@@ -57,6 +73,10 @@
     <message>
         <source>Last sync</source>
         <translation>Последняя синхронизация</translation>
+    </message>
+    <message>
+        <source>Reports to the central server</source>
+        <translation>Отчёты на центральный сервер</translation>
     </message>
     <message>
         <source>Energy source</source>

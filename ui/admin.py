@@ -34,7 +34,7 @@ class AdminScreen(QFrame):
         self.heading.setObjectName("AdminHeading")
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
-        for index, key in enumerate(("version", "kiosk", "release", "sync", "energy")):
+        for index, key in enumerate(("version", "kiosk", "release", "sync", "reports", "energy")):
             name, value = QLabel(self), QLabel(self)
             name.setObjectName("AdminKey")
             value.setObjectName("AdminValue")
@@ -102,6 +102,13 @@ class AdminScreen(QFrame):
             self.rows["sync"][1].setText(f"{s.last_sync} · {s.last_result or ''}")
         else:
             self.rows["sync"][1].setText(self.tr("never (no content server configured or not yet reached)"))
+        if not s.reports_configured:
+            reports = self.tr("no central server configured")
+        else:
+            waiting = self.tr("%n record(s) waiting", "", s.reports_waiting)
+            last = s.reports_last or self.tr("nothing sent yet")
+            reports = f"{last} · {waiting}"
+        self.rows["reports"][1].setText(reports)
         energy = s.energy
         detail = f" · {energy.error}" if energy.error else ""
         read = f" · {energy.read_at:%Y-%m-%d %H:%M:%S %Z}" if energy.read_at else ""
@@ -115,6 +122,7 @@ class AdminScreen(QFrame):
             "kiosk": self.tr("Kiosk and centre"),
             "release": self.tr("Content release"),
             "sync": self.tr("Last sync"),
+            "reports": self.tr("Reports to the central server"),
             "energy": self.tr("Energy source"),
         }
         for key, text in names.items():

@@ -118,3 +118,28 @@ def test_the_kiosk_reports_what_was_shown_and_sends_a_screenshot_when_asked(
     assert png is not None and png.read_bytes().startswith(b"\x89PNG")
     assert fleet.central.kiosk(KIOSK)["screenshot_requested"] is False  # set with screenshot_at
     assert fleet.central.history(KIOSK)[0]["release"] == 0
+
+
+def test_the_admin_screen_says_how_reports_are_getting_through(
+    qtbot: QtBot, fleet: Fleet, live: tuple[KioskApp, KioskCore]
+) -> None:
+    app, core = live
+    reporter = core.reporter
+    assert reporter is not None
+    screen = app.admin.screen
+    fleet.server.stop()
+    app.languages.set_language("en")  # recorded as an event: queued with the heartbeat below
+    reporter.record_heartbeat()
+    assert not reporter.send_pending().ok
+    screen.refresh()
+    shown = screen.rows["reports"][1].text()
+    queued = reporter.outbox.count()
+    assert queued >= 2  # the language change (and the section it closed) and the heartbeat
+    assert "cannot be reached" in shown and shown.endswith(f"{queued} records waiting")
+    assert screen.rows["reports"][0].text() == "Reports to the central server"
+
+    fleet.server.start()
+    qtbot.waitUntil(lambda: reporter.send_pending().ok, timeout=10_000)
+    screen.refresh()
+    shown = screen.rows["reports"][1].text()
+    assert f"sent {queued} records" in shown and shown.endswith("0 records waiting")
