@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
+
+from kiosk.kdf import pbkdf2_hash, pbkdf2_verify
 
 ADMIN_TOKEN_PREFIX = "gka_"
 KIOSK_TOKEN_PREFIX = "gkk_"
@@ -22,19 +23,8 @@ def token_hash(token: str) -> str:
 
 
 def hash_password(password: str, *, iterations: int = PBKDF2_ITERATIONS) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
-    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
+    return pbkdf2_hash(password, iterations)
 
 
 def check_password(password: str, stored: str) -> bool:
-    try:
-        scheme, iterations, salt, digest = stored.split("$")
-        rounds = int(iterations)
-        salt_bytes, expected = bytes.fromhex(salt), bytes.fromhex(digest)
-    except ValueError:
-        return False
-    if scheme != "pbkdf2_sha256":
-        return False
-    actual = hashlib.pbkdf2_hmac("sha256", password.encode(), salt_bytes, rounds)
-    return hmac.compare_digest(actual, expected)
+    return bool(pbkdf2_verify(password, stored))

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,8 +37,6 @@ from central.security import (
 )
 from kiosk.content.manifest import (
     BLOBS_DIR,
-    MANIFEST_FILE,
-    SIGNATURE_FILE,
     encode_manifest,
     parse_manifest,
 )
@@ -615,11 +613,6 @@ class Central:
         if kiosk is None:
             raise CentralError(404, f"no kiosk {kiosk_id!r}")
         return kiosk
-
-    def channel_files(self, channel: str) -> Iterator[Path]:
-        folder = self.channel_dir(channel)
-        yield folder / MANIFEST_FILE
-        yield folder / SIGNATURE_FILE
 
 
 def _check_name(name: str, what: str) -> None:

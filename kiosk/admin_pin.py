@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from kiosk.kdf import ALGORITHM, pbkdf2_hash, pbkdf2_verify
+
 log = logging.getLogger(__name__)
 
-ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 200_000
 
 
@@ -20,22 +18,15 @@ def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = ITERATION
     """``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``, the form ``[admin] pin_hash`` takes."""
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
         raise ValueError("the PIN must be 4 to 12 digits")
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations)
-    return f"{ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"
+    return pbkdf2_hash(pin, iterations, salt=salt)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     """True only when ``pin`` matches the stored hash (constant-time comparison)."""
-    try:
-        algorithm, iterations, salt_hex, digest_hex = stored.split("$")
-        if algorithm != ALGORITHM:
-            return False
-        digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt_hex), int(iterations))
-    except ValueError:
+    matched = pbkdf2_verify(pin, stored)
+    if matched is None:
         log.error("[admin] pin_hash is not in the form %s$iterations$salt$hash", ALGORITHM)
-        return False
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    return bool(matched)
 
 
 @dataclass
