@@ -41,7 +41,7 @@ class KioskCore:
     def heartbeat(self) -> dict[str, Any]:
         """One heartbeat's fields for the central server (reads the store: not on the GUI thread)."""
         energy = self.energy.current()
-        state = energy.state if not energy.error else f"{energy.state}: {energy.error}"
+        state = energy.short_state if not energy.error else f"{energy.short_state}: {energy.error}"
         problems = recent_problems.latest(1)
         return {
             "app_version": app_version(),

@@ -374,7 +374,7 @@ class EnergyService:
             self.history.record(update, {d.key: d.ledger.state for d in self.devices})
             read_at = max(u.accepted[-1].read_at for _, u in answered)
             self._prune_now_and_then(read_at)
-            state, detail = self._site_state(snapshots)
+            state, detail = site_state(snapshots)
             snapshot = EnergySnapshot(
                 source=self.name,
                 state=state,
@@ -399,7 +399,7 @@ class EnergyService:
                 log.warning("Energy source %s cannot be read: %s", device.name, exc)
             device.last = replace(device.last, state=OFFLINE, error=str(exc))
             return None
-        reading, problem = self._checked(reading)
+        reading, problem = checked_reading(reading, self.rated_power_w)
         update = None
         if not problem:
             update = device.ledger.apply(reading)
@@ -437,18 +437,6 @@ class EnergyService:
         )
         return LedgerUpdate(accepted=(site,), day_energy_wh=days)
 
-    def _site_state(self, devices: tuple[DeviceSnapshot, ...]) -> tuple[str, str]:
-        """The site's state from its devices' own, and the device's words for a fault."""
-        faults = [d for d in devices if d.state == DeviceState.FAULT]
-        detail = "; ".join(d.detail or d.name for d in faults)
-        if any(d.state == OFFLINE for d in devices):
-            return PARTIAL, detail
-        if faults:
-            return FAULT, detail
-        if all(d.state == DeviceState.SLEEPING for d in devices):
-            return SLEEPING, ""
-        return LIVE, ""
-
     def current(self) -> EnergySnapshot:
         """The last snapshot as of now: its age, stale when older than ``stale_after``, today rolled over."""
         snap = self._last
@@ -485,22 +473,6 @@ class EnergyService:
             equivalents_total=None if total is None else self.factors.equivalents(total),
         )
 
-    def _checked(self, reading: EnergyReading) -> tuple[EnergyReading, str]:
-        """The reading with a plant's standby draw read as 0 W, or why it is impossible."""
-        power = reading.power_w
-        if not math.isfinite(power) or power > 1.2 * self.rated_power_w:
-            return reading, f"impossible power reading {power!r} W (rated {self.rated_power_w:.0f} W)"
-        if power < 0:
-            allowance = standby_allowance_w(self.rated_power_w)
-            if power < -allowance:
-                return reading, (
-                    f"impossible power reading {power!r} W (a plant at rest draws at most {allowance:.0f} W)"
-                )
-            reading = replace(reading, power_w=0.0)
-        if reading.read_at.tzinfo is None:
-            return reading, "reading without a time zone"
-        return reading, ""
-
     def _prune_now_and_then(self, now: datetime) -> None:
         if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY:
             return
@@ -508,6 +480,39 @@ class EnergyService:
         result = self.history.prune(now)
         if result.readings or result.buckets:
             log.debug("Pruned %d raw readings and %d 5-minute averages", result.readings, result.buckets)
+
+
+def site_state(devices: tuple[DeviceSnapshot, ...]) -> tuple[str, str]:
+    """The site's state from its devices' own (any silent: partial), and the words of any fault."""
+    faults = [d for d in devices if d.state == DeviceState.FAULT]
+    detail = "; ".join(d.detail or d.name for d in faults)
+    if all(d.state == OFFLINE for d in devices):
+        return OFFLINE, detail
+    if any(d.state == OFFLINE for d in devices):
+        return PARTIAL, detail
+    if faults:
+        return FAULT, detail
+    if all(d.state == DeviceState.SLEEPING for d in devices):
+        return SLEEPING, ""
+    return LIVE, ""
+
+
+def checked_reading(reading: EnergyReading, rated_power_w: float) -> tuple[EnergyReading, str]:
+    """The reading with a plant's standby draw read as 0 W, or why it is impossible ("" when fine)."""
+    power = reading.power_w
+    if not math.isfinite(power) or power > 1.2 * rated_power_w:
+        return reading, f"impossible power reading {power!r} W (rated {rated_power_w:.0f} W)"
+    if power < 0:
+        allowance = standby_allowance_w(rated_power_w)
+        if power < -allowance:
+            return (
+                reading,
+                f"impossible power reading {power!r} W (a plant at rest draws at most {allowance:.0f} W)",
+            )
+        reading = replace(reading, power_w=0.0)
+    if reading.read_at.tzinfo is None:
+        return reading, "reading without a time zone"
+    return reading, ""
 
 
 def _sum_known(values: Iterable[float | None]) -> float | None:
