@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.energy.reading import EnergyReading
+from kiosk.energy.reading import DeviceState, EnergyReading
 
 RESET_CONFIRM_READINGS = 3
 """Consecutive readings that must agree on a new counter series before it is taken as a reset."""
@@ -288,8 +288,15 @@ class EnergyLedger:
         return shares, estimated and source_today_wh is None
 
     def _plausible_today(self, reading: EnergyReading) -> float:
-        """The source's day counter when it could be true (not above rated power since midnight)."""
+        """The source's day counter when it could be true (not above rated power since midnight).
+
+        A sleeping device's day counter is taken only after local noon: loggers keep yesterday's until
+        the inverter wakes (a Fronius Symo still says 10.8 kWh at 05:00), and in the morning nothing
+        tells the two apart; in the evening it is today's.
+        """
         today = reading.energy_today_wh
+        if reading.state == DeviceState.SLEEPING and reading.read_at.astimezone(self.zone).hour < 12:
+            return 0.0
         if today is None or math.isnan(today) or today < 0:
             return 0.0
         midnight = local_midnight(self.local_day(reading.read_at), self.zone)

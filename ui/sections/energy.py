@@ -303,7 +303,7 @@ class EnergySection(Section):
         self.live_dot.set_live(live)
         words = {
             LIVE: self.tr("Live"),
-            SLEEPING: self.tr("Live"),
+            SLEEPING: self.tr("Inverter asleep"),
             PARTIAL: self.tr("Live"),
             FAULT: self.tr("Inverter fault"),
             STALE: self.tr("Not updating"),

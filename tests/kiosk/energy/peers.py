@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from pymodbus.server import ModbusTcpServer
@@ -124,21 +125,46 @@ class SunSpecSimulator:
         self._loop = self._server = self._thread = None
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def recorded(name: str) -> bytes:
+    """The bytes of a recorded answer of a real device (see fixtures/*/README.md for their origin)."""
+    return (FIXTURES / name).read_bytes()
+
+
 class JsonServer:
-    """A local HTTP server answering every GET with the current ``body`` (JSON unless ``raw`` is set)."""
+    """A local HTTP server answering every GET with the current ``body`` (JSON unless ``raw`` is set).
+
+    With ``routes`` (path with query → bytes) it answers those paths only, and 404 to any other, like a
+    logger without an endpoint. ``slow_s`` delays each answer (a slow device); while ``hold`` is set
+    to a cleared Event, answers wait for it (a device that takes longer than any timeout).
+    """
 
     def __init__(self) -> None:
         self.body: Any = {}
         self.raw: bytes | None = None
         self.status = 200
         self.paths: list[str] = []
+        self.routes: dict[str, bytes] = {}
+        self.slow_s = 0.0
+        self.hold: threading.Event | None = None
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 outer.paths.append(self.path)
-                payload = outer.raw if outer.raw is not None else json.dumps(outer.body).encode()
-                self.send_response(outer.status)
+                if outer.hold is not None:
+                    outer.hold.wait(10)
+                if outer.slow_s:
+                    threading.Event().wait(outer.slow_s)  # the device's own slowness, not a test wait
+                status = outer.status
+                if outer.routes:
+                    payload = outer.routes.get(self.path, b"<html>404 Not Found</html>")
+                    status = 200 if self.path in outer.routes else 404
+                else:
+                    payload = outer.raw if outer.raw is not None else json.dumps(outer.body).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -153,6 +179,8 @@ class JsonServer:
         self._thread.start()
 
     def close(self) -> None:
+        if self.hold is not None:
+            self.hold.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
