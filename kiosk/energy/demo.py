@@ -16,7 +16,6 @@ from kiosk.energy.simulator import ClearSkySource
 log = logging.getLogger(__name__)
 
 DEMO_DAYS = 30
-_SAMPLES_PER_BUCKET = 5
 
 
 def fill_demo_history(history: EnergyHistory, source: ClearSkySource, now: datetime) -> None:
@@ -30,10 +29,9 @@ def fill_demo_history(history: EnergyHistory, source: ClearSkySource, now: datet
             days.append((day, *source.day_energy_and_peak(day)))
     buckets = []
     slot = local_midnight(today, zone)
-    step = timedelta(seconds=BUCKET_SECONDS / _SAMPLES_PER_BUCKET)
-    while slot + timedelta(seconds=BUCKET_SECONDS) <= now:
-        samples = [source.power_at(slot + step * i) for i in range(_SAMPLES_PER_BUCKET)]
-        buckets.append((slot, sum(samples) / len(samples)))
-        slot += timedelta(seconds=BUCKET_SECONDS)
+    width = timedelta(seconds=BUCKET_SECONDS)
+    while slot + width <= now:
+        buckets.append((slot, source.power_at(slot + width / 2)))  # the slot's middle stands for its average
+        slot += width
     history.seed(buckets, days)
     log.info("Demo history filled: %d days and %d five-minute averages of today", len(days), len(buckets))

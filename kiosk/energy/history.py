@@ -131,20 +131,24 @@ class EnergyHistory:
 
         For a demo kiosk's first start only: what is already recorded is never overwritten.
         """
+        slots = [
+            {
+                "source": self.source,
+                "start_ts": int(start.timestamp()) // BUCKET_SECONDS * BUCKET_SECONDS,
+                "power_sum_w": power,
+                "samples": 1,
+            }
+            for start, power in buckets
+        ]
+        energies = [
+            {"source": self.source, "day": day, "energy_wh": energy, "peak_w": peak}
+            for day, energy, peak in days
+        ]
         with self.store.session() as session:
-            for start, power in buckets:
-                ts = int(start.timestamp()) // BUCKET_SECONDS * BUCKET_SECONDS
-                session.execute(
-                    insert(EnergyBucketRow)
-                    .values(source=self.source, start_ts=ts, power_sum_w=power, samples=1)
-                    .on_conflict_do_nothing()
-                )
-            for day, energy, peak in days:
-                session.execute(
-                    insert(EnergyDayRow)
-                    .values(source=self.source, day=day, energy_wh=energy, peak_w=peak)
-                    .on_conflict_do_nothing()
-                )
+            if slots:
+                session.execute(insert(EnergyBucketRow).on_conflict_do_nothing(), slots)
+            if energies:
+                session.execute(insert(EnergyDayRow).on_conflict_do_nothing(), energies)
 
     def prune(self, now: datetime | None = None) -> PruneResult:
         """Drop raw readings older than 48 h and 5-minute averages older than 400 days (all sources)."""

@@ -307,6 +307,11 @@ def _day_energy_wh(site: _Site, day: date) -> float:
     return _day_profile(site, day).cumulative_wh[-1]
 
 
+@lru_cache(maxsize=1024)
+def _day_peak_w(site: _Site, day: date) -> float:
+    return max(_day_profile(site, day).powers)
+
+
 class ClearSkySource:
     """A deterministic stand-in for a real inverter: clear-sky sun over Baku plus mild "clouds".
 
@@ -390,8 +395,7 @@ class ClearSkySource:
         """Energy (Wh) and highest sampled power (W) of one whole local day."""
         if day < self.commissioned:
             return 0.0, 0.0
-        profile = _day_profile(self._site, day)
-        return profile.cumulative_wh[-1], max(profile.powers)
+        return _day_energy_wh(self._site, day), _day_peak_w(self._site, day)
 
     def read(self) -> EnergyReading:
         """Read the simulated plant at the clock's current time."""
