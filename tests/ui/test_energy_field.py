@@ -109,6 +109,16 @@ def test_night_shows_a_sleeping_plant_live_at_zero_with_its_totals(
     ), figures["state"]
 
 
+def test_a_device_asleep_in_daylight_promises_no_sunrise(
+    screen: EnergySection, servers: list[JsonServer], store: Store
+) -> None:
+    clock = FakeClock(datetime(2026, 7, 14, 12, 0, tzinfo=BAKU))
+    serve(servers[0], "igplus_powerflow_night.json")  # the logger's null answer, at noon (standby)
+    service = fronius_service(FroniusSource(servers[0].url, clock=clock), store, clock)
+    screen.show_snapshot(service.poll_once())
+    assert shown(screen)["state"] == "Solar inverter · Inverter asleep · updated at 12:00"
+
+
 def test_sunrise_wakes_the_plant_and_today_is_the_loggers_own(
     screen: EnergySection, servers: list[JsonServer], store: Store
 ) -> None:

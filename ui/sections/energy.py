@@ -355,9 +355,15 @@ class EnergySection(Section):
         return " · ".join(parts)
 
     def _asleep_text(self, at: datetime) -> str:
-        """ "Inverter asleep · producing again at sunrise, 07:59": the next sunrise after ``at``."""
+        """ "Inverter asleep · producing again at sunrise, 07:59": the next sunrise after ``at``.
+
+        In daylight (standby under snow, a grid fault) no sunrise is promised: only "Inverter asleep".
+        """
         local = at.astimezone(self.timezone)
         asleep = self.tr("Inverter asleep")
+        today = daylight(local.date(), self.timezone)
+        if today is not None and today[0] <= local < today[1]:
+            return asleep
         for day in (local.date(), local.date() + timedelta(days=1)):
             sun = daylight(day, self.timezone)
             if sun is not None and sun[0] > local:
