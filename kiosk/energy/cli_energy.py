@@ -149,5 +149,7 @@ def _project(ledger: EnergyLedger, reading: EnergyReading) -> tuple[float | None
     update = trial.apply(reading)
     if update.dropped:
         raise SourceError(f"{reading.read_at.isoformat()}: reading dropped: {update.dropped_reason}")
-    today = reading.energy_today_wh if ledger.state.day is None else trial.today_wh(reading.read_at)
+    if ledger.state.day is None and reading.energy_today_wh is None:
+        return None, trial.total_wh()
+    today = trial.today_wh(reading.read_at)
     return today, trial.total_wh()

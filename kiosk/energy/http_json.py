@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import requests
@@ -25,8 +26,10 @@ def fetch_json(session: requests.Session, url: str, timeout: float, what: str) -
     """GET ``url`` and decode its JSON; the message names ``what`` was being read and why it failed."""
     try:
         response = session.get(url, timeout=timeout)
+    except requests.Timeout as exc:
+        raise SourceError(f"{what} at {url} cannot be reached: no answer within {timeout:g} s") from exc
     except requests.RequestException as exc:
-        raise SourceError(f"{what} at {url} cannot be reached: {exc}") from exc
+        raise SourceError(f"{what} at {url} cannot be reached: {_reason(exc)}") from exc
     if response.status_code in (401, 403):
         raise HttpStatusError(
             f"{what} at {url} refused access (HTTP {response.status_code}): "
@@ -41,6 +44,12 @@ def fetch_json(session: requests.Session, url: str, timeout: float, what: str) -
         return response.json()
     except ValueError as exc:
         raise SourceError(f"{what} at {url} answered something that is not JSON") from exc
+
+
+def _reason(exc: requests.RequestException) -> str:
+    """The operating system's words ("[Errno 111] Connection refused"), not urllib3's nested repr."""
+    found = re.search(r"\[Errno -?\d+\] [^'\")]+", str(exc))
+    return found.group(0).strip() if found else str(exc)[:200]
 
 
 def number_or_none(document: dict[str, Any], key: str, what: str) -> float | None:
