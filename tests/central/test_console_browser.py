@@ -20,7 +20,7 @@ from tests.central.conftest import Fleet
 from tests.central.test_api import auth, heartbeat, published
 
 playwright = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install .[dev])"
+    "playwright.sync_api", reason="Playwright is not installed (scripts/bootstrap.sh dev)"
 )
 
 PASSWORD = "a-long-password"
