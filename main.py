@@ -27,11 +27,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="DIR",
         help="render every section, language and orientation to PNG in DIR, then exit",
     )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this installation offscreen, then exit"
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if "--self-test" in argv:  # what kioskctl self-test runs: the kiosk binary, checked offscreen
+        from ui.self_test import main as self_test
+
+        return self_test([a for a in argv if a != "--self-test"])
+    args = parse_args(argv)
     try:
         settings, data_dir = settings_from_options(args)
     except KioskError as exc:
