@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,20 @@ def add_content_commands(subparsers: Any) -> None:
         "--draft", type=int, metavar="ID", help="only this draft (default: every pending one)"
     )
     approve.add_argument("--token-file", metavar="FILE", help="admin token (or $GREEN_KIOSK_ADMIN_TOKEN)")
+    approve.add_argument(
+        "--yes", action="store_true", help="sign without asking (scripts); the difference is still printed"
+    )
+    approve.add_argument(
+        "--preview",
+        metavar="DIR",
+        help="render each draft to PNG in DIR/draft-ID with the kiosk's own renderer before asking",
+    )
+    approve.add_argument(
+        "--languages", default="az,en,ru", metavar="LIST", help="preview languages (az,en,ru)"
+    )
+    approve.add_argument(
+        "--sizes", default="1920x1080,1080x1920", metavar="LIST", help="preview screen sizes"
+    )
     approve.set_defaults(run=cmd_approve)
 
     rollback = subparsers.add_parser(
@@ -111,12 +126,43 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from kiosk.content.remote import CentralClient, approve_drafts, read_token
+    from kiosk.content.remote import CentralClient, ProposedDraft, approve_drafts, read_token
 
     client = CentralClient(args.url, read_token(args.token_file))
-    releases = approve_drafts(client, Path(args.key), only=args.draft)
+    if not args.yes and not sys.stdin.isatty():
+        raise ContentError(
+            "approve asks before it signs, and there is no terminal to ask in: run it in a terminal, "
+            "or add --yes to sign what it prints"
+        )
+    preview = None
+    if args.preview:
+        from kiosk.content.preview import PreviewOptions
+
+        preview = PreviewOptions.parse(Path(args.preview), args.languages, args.sizes)
+
+    def confirm(draft: ProposedDraft) -> bool:
+        if preview is not None:
+            from kiosk.content.preview import render_draft
+
+            files = render_draft(client, draft, preview)
+            print(f"Preview of draft {draft.id}: {len(files)} PNG files in {preview.folder(draft.id)}")
+        if args.yes:
+            return True
+        return _ask(f"Sign draft {draft.id} as release {draft.manifest.release}? Type yes to sign: ")
+
+    releases = approve_drafts(client, Path(args.key), only=args.draft, confirm=confirm)
     print(f"Published release {', '.join(map(str, releases))}" if releases else "No pending drafts")
     return 0
+
+
+def _ask(question: str) -> bool:
+    """Only the word "yes" signs; anything else, or the end of input, does not."""
+    try:
+        answer = input(question)
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() == "yes"
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
