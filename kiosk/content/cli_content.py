@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import ConfigError, ContentError
 from kiosk.logsetup import configure_logging
 from kiosk.options import add_common_options, log_level, settings_from_options
+
+if TYPE_CHECKING:
+    from kiosk.content.remote import CentralClient, ProposedDraft
 
 
 def add_content_commands(subparsers: Any) -> None:
@@ -73,6 +77,9 @@ def add_content_commands(subparsers: Any) -> None:
     rollback.add_argument("--release", type=int, required=True, metavar="N", help="the release to go back to")
     rollback.add_argument("--key", required=True, metavar="FILE", help="the channel's content.key")
     rollback.add_argument("--token-file", metavar="FILE", help="admin token (or $GREEN_KIOSK_ADMIN_TOKEN)")
+    rollback.add_argument(
+        "--yes", action="store_true", help="sign without asking (scripts); the difference is still printed"
+    )
     rollback.set_defaults(run=cmd_rollback)
 
     sync = subparsers.add_parser("sync", help="fetch the newest content release from the channel")
@@ -126,16 +133,36 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from kiosk.content.remote import CentralClient, ProposedDraft, approve_drafts, read_token
+    from kiosk.content.remote import CentralClient, approve_drafts, read_token
 
     client = CentralClient(args.url, read_token(args.token_file))
+    confirm = _confirmation(args, client)
+    releases = approve_drafts(client, Path(args.key), only=args.draft, confirm=confirm)
+    print(f"Published release {', '.join(map(str, releases))}" if releases else "No pending drafts")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from kiosk.content.remote import CentralClient, approve_drafts, read_token
+
+    client = CentralClient(args.url, read_token(args.token_file))
+    confirm = _confirmation(args, client)
+    draft = client.propose_rollback(args.release)
+    [release] = approve_drafts(client, Path(args.key), only=draft, confirm=confirm)
+    print(f"Published release {release}: the content of release {args.release}")
+    return 0
+
+
+def _confirmation(args: argparse.Namespace, client: CentralClient) -> Callable[[ProposedDraft], bool]:
+    """What approve and rollback do after printing a draft's difference: render it (``--preview``),
+    then sign only on a typed "yes" (or ``--yes``); with no terminal to ask in and no --yes, refuse."""
     if not args.yes and not sys.stdin.isatty():
         raise ContentError(
-            "approve asks before it signs, and there is no terminal to ask in: run it in a terminal, "
+            "signing asks first, and there is no terminal to ask in: run it in a terminal, "
             "or add --yes to sign what it prints"
         )
     preview = None
-    if args.preview:
+    if getattr(args, "preview", None):
         from kiosk.content.preview import PreviewOptions
 
         preview = PreviewOptions.parse(Path(args.preview), args.languages, args.sizes)
@@ -150,9 +177,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
             return True
         return _ask(f"Sign draft {draft.id} as release {draft.manifest.release}? Type yes to sign: ")
 
-    releases = approve_drafts(client, Path(args.key), only=args.draft, confirm=confirm)
-    print(f"Published release {', '.join(map(str, releases))}" if releases else "No pending drafts")
-    return 0
+    return confirm
 
 
 def _ask(question: str) -> bool:
@@ -163,16 +188,6 @@ def _ask(question: str) -> bool:
         print()
         return False
     return answer.strip().lower() == "yes"
-
-
-def cmd_rollback(args: argparse.Namespace) -> int:
-    from kiosk.content.remote import CentralClient, approve_drafts, read_token
-
-    client = CentralClient(args.url, read_token(args.token_file))
-    draft = client.propose_rollback(args.release)
-    [release] = approve_drafts(client, Path(args.key), only=draft)
-    print(f"Published release {release}: the content of release {args.release}")
-    return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -171,3 +171,22 @@ def test_preview_renders_the_draft_with_the_kiosks_own_renderer(
         image = QImage(str(shots / name))
         assert (image.width(), image.height()) == (1080, 1920) and (shots / name).stat().st_size > 10_000
     assert client.active_release() == 3
+
+
+def test_rollback_shows_the_difference_and_asks_like_approve(
+    fleet: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = CentralClient(fleet.server.channel_url(), fleet.admin_token)
+    publish_remote(simple_source(tmp_path / "v1", count=2, tag="v1"), fleet.key, client)
+    publish_remote(simple_source(tmp_path / "v2", count=3, tag="v2"), fleet.key, client)
+    command = ["rollback", fleet.server.channel_url(), "--release", "1", "--key", str(fleet.key)]
+    os.environ["GREEN_KIOSK_ADMIN_TOKEN"] = fleet.admin_token
+    try:
+        assert main(command) == 1  # no terminal to ask in, and no --yes
+        assert client.drafts() == [] and client.active_release() == 2
+        assert main([*command, "--yes"]) == 0
+    finally:
+        del os.environ["GREEN_KIOSK_ADMIN_TOKEN"]
+    out = capsys.readouterr().out
+    assert "- service item-2 (removed)" in out and "Published release 3: the content of release 1" in out
+    assert client.active_release() == 3
