@@ -190,3 +190,20 @@ def test_rollback_shows_the_difference_and_asks_like_approve(
     out = capsys.readouterr().out
     assert "- service item-2 (removed)" in out and "Published release 3: the content of release 1" in out
     assert client.active_release() == 3
+
+
+def test_an_active_release_not_signed_by_the_key_stops_approve(
+    fleet: Fleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server that lies about what is active would make the difference a lie too."""
+    client, _draft = proposed_rollback(fleet, tmp_path)
+    served = fleet.server.data / "channels" / "main" / "manifest.json"
+    served.write_bytes(served.read_bytes().replace(b"item-2", b"item-9"))
+    os.environ["GREEN_KIOSK_ADMIN_TOKEN"] = fleet.admin_token
+    try:
+        code = main(["approve", fleet.server.channel_url(), "--key", str(fleet.key), "--yes"])
+    finally:
+        del os.environ["GREEN_KIOSK_ADMIN_TOKEN"]
+    assert code == 1
+    assert "the channel's active release is not signed by this key" in capsys.readouterr().err
+    assert len(client.drafts()) == 1
