@@ -42,13 +42,19 @@ class SunSpecSimulator:
 
     ``set(W=..., W_SF=..., WH=..., WH_SF=...)`` changes raw register values; every Modbus read sees
     the current image. ``stop()`` and ``start()`` take the device off and back on the network.
+    Subclasses lay out other images by overriding ``_build`` (at ``base``, for unit ``device_id``);
+    ``delay`` makes every answer that many seconds late (a slow device).
     """
+
+    base = SUNSPEC_BASE
+    device_id = 1
+    delay = 0.0
 
     def __init__(self, inverter_model: int = 103, **inverter: Any) -> None:
         self.port = free_port()
         self.inverter_model = inverter_model
         self.common = {"Mn": "GreenKiosk", "Md": "SimInverter", "SN": "SIM-0001", "DA": 1}
-        defaults = {"W": 0, "W_SF": 0, "WH": 0, "WH_SF": 0} if inverter_model < 700 else {}
+        defaults = {"W": 0, "W_SF": 0, "WH": 0, "WH_SF": 0} if inverter_model < 110 else {}
         self.inverter: dict[str, Any] = defaults | inverter
         self._image = self._build()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -77,7 +83,9 @@ class SunSpecSimulator:
         registers: list[int],
         _values: Any,
     ) -> None:
-        offset = SUNSPEC_BASE - start
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        offset = self.base - start
         registers[offset : offset + len(self._image)] = self._image
         return None
 
@@ -88,8 +96,8 @@ class SunSpecSimulator:
 
         async def serve() -> None:
             device = SimDevice(
-                id=1,
-                simdata=[SimData(SUNSPEC_BASE, values=list(self._image), datatype=DataType.REGISTERS)],
+                id=self.device_id,
+                simdata=[SimData(self.base, values=list(self._image), datatype=DataType.REGISTERS)],
                 action=self._refresh,
             )
             self._server = ModbusTcpServer(device, address=("127.0.0.1", self.port))
