@@ -66,7 +66,7 @@ class EnergySettings:
     """Which source the generation figures are read from, and the plant it describes."""
 
     source: str = field(
-        default="simulator", metadata={"choices": ("simulator", "sunspec", "fronius", "central")}
+        default="simulator", metadata={"choices": ("simulator", "sunspec", "huawei", "fronius", "central")}
     )
     host: str = ""
     port: int = field(default=502, metadata={"min": 1, "max": 65535})

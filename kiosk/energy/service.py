@@ -78,6 +78,14 @@ def make_source(
         return SunSpecSource(
             settings.host, settings.port, settings.unit_id, timeout=settings.timeout_seconds, clock=clock
         )
+    if settings.source == "huawei":
+        if not settings.host:
+            raise ConfigError("[energy] source = 'huawei' needs host (the inverter's or dongle's address)")
+        from kiosk.energy.huawei import HuaweiSource
+
+        return HuaweiSource(
+            settings.host, settings.port, settings.unit_id, timeout=settings.timeout_seconds, clock=clock
+        )
     if settings.source == "fronius":
         if not settings.url:
             raise ConfigError("[energy] source = 'fronius' needs url (e.g. http://192.0.2.10)")
