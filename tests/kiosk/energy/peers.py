@@ -126,7 +126,16 @@ class SunSpecSimulator:
         if self._loop is None or self._server is None or self._thread is None:
             return
         server, loop = self._server, self._loop
-        asyncio.run_coroutine_threadsafe(server.shutdown(), loop).result(10)
+
+        async def halt() -> None:
+            await server.shutdown()
+            # Answers still held back by ``delay`` end here, not as "Task was destroyed" later.
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(halt(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         self._thread.join(10)
         self._loop = self._server = self._thread = None
