@@ -1,7 +1,7 @@
 """SunSpec inverters and meters on a real Modbus TCP simulator, and recorded images of real devices.
 
 The recorded images (``recorded/``: an SMA Sunny Boy 3.6 by day and at night, a SolarEdge
-SE3000H) are from Niels Basjes' Modbus Schema Toolkit (github.com/nielsbasjes/modbus-schema),
+SE3000H, a Fimer PVS) are from Niels Basjes' Modbus Schema Toolkit (github.com/nielsbasjes/modbus-schema),
 Apache License 2.0; ``recorded/README.md`` says which recording each one is.
 """
 
@@ -106,6 +106,8 @@ def test_reading_follows_changed_registers(inverter: SunSpecSimulator, clock: Fa
         ("sma-sunnyboy-3.6-night.txt", 0.0, 29_479_140.0, DeviceState.SLEEPING),
         # 0x13E4 x 10^-1 W, 0x450F Wh; its common model is one register short
         ("solaredge-2019.txt", 509.2, 17_679.0, DeviceState.PRODUCING),
+        # three-phase model 103: 0x373A x 10^1 W, 0x02BD2174 x 10^1 Wh, then two vendor models
+        ("fimer-pvs-2024.txt", 141_380.0, 459_493_000.0, DeviceState.PRODUCING),
     ],
 )
 def test_recorded_real_devices_read_as_they_were(
