@@ -20,10 +20,11 @@ from huawei_solar.register_values import DEVICE_STATUS_DEFINITIONS
 from huawei_solar.registers import REGISTERS
 
 from kiosk.cli import main
+from kiosk.config import EnergySettings
 from kiosk.energy.huawei import HuaweiSource
 from kiosk.energy.reading import DeviceState
-from kiosk.energy.service import LIVE, OFFLINE, EnergyService
-from kiosk.errors import SourceError
+from kiosk.energy.service import LIVE, OFFLINE, EnergyService, make_source
+from kiosk.errors import ConfigError, SourceError
 from kiosk.store.db import open_store
 from tests.conftest import FakeClock
 from tests.kiosk.energy.peers import SunSpecSimulator
@@ -254,3 +255,8 @@ def test_kioskctl_energy_once_reads_a_huawei_inverter(
         4321.0,
         12_345_670.0,
     )
+
+
+def test_huawei_source_without_host_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="source = 'huawei' needs host"):
+        make_source(EnergySettings(source="huawei"))
