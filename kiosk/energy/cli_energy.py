@@ -39,7 +39,12 @@ def cmd_energy(args: argparse.Namespace) -> int:
     configure_logging(None, log_level(args, settings))
     energy = settings.energy
     source = make_source(energy)
-    reading = source.read()
+    try:
+        reading = source.read()
+    finally:
+        close = getattr(source, "close", None)  # the Modbus sources keep a connection open
+        if callable(close):
+            close()
     power = reading.power_w
     if not 0.0 <= power <= 1.2 * energy.rated_power_w:  # also false for NaN
         raise SourceError(f"{source.name} answered an impossible power of {power!r} W")
