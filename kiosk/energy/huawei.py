@@ -3,8 +3,8 @@
 SUN2000 inverters speak Huawei's own register map, not SunSpec. The kiosk reads four values in one
 request with pymodbus's blocking client (call ``read()`` from a worker thread); the map is a small
 table here rather than the AGPL-licensed ``huawei-solar`` library, which the tests use only to check
-this table and its decoding against. Each source keeps its own connection; a request waits at most
-``timeout`` seconds, and after (re)connecting the kiosk pauses before its first request as slow
+this table and its decoding against. Each source keeps its own connection; a poll waits at most
+about ``timeout`` seconds, and after (re)connecting the kiosk pauses before its first request as slow
 SDongles need.
 """
 
@@ -46,9 +46,9 @@ class Register:
         return {"uint16": 0xFFFF, "uint32": 0xFFFFFFFF, "int32": 0x7FFFFFFF}.get(self.datatype)
 
 
-# Source: Huawei, "SUN2000 MODBUS Interface Definitions" (SUN2000 series inverters, register table
-# "Inverter equipment register"). Keys are the names huawei-solar gives the same registers, so the
-# tests can check every address, length, type and gain against that library's definitions.
+# Source: Huawei, "SUN2000 MODBUS Interface Definitions" (the register table of SUN2000 inverters:
+# address, quantity, type, gain, unit). Keys are the names huawei-solar gives the same registers, so
+# the tests can check every address, length, type and gain against that library's definitions.
 MODEL_NAME = "model_name"
 ACTIVE_POWER = "active_power"
 DEVICE_STATUS = "device_status"
