@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from kiosk.energy.equivalents import EquivalentFactors
 from kiosk.energy.history import EnergyHistory
 from kiosk.energy.ledger import EnergyLedger, LedgerState
-from kiosk.energy.reading import EnergyReading
+from kiosk.energy.reading import EnergyReading, Source
 from kiosk.energy.service import (
     OFFLINE,
     SITE_NAME,
@@ -65,7 +65,7 @@ def cmd_energy(args: argparse.Namespace) -> int:
             state=saved[name],
         )
         try:
-            reading, problem = checked_reading(source.read(), energy.rated_power_w)
+            reading, problem = checked_reading(_read_once(source), energy.rated_power_w)
             if problem:
                 raise SourceError(f"{source.name} answered an {problem}")
             today, total = _project(ledger, reading)
@@ -107,6 +107,16 @@ def cmd_energy(args: argparse.Namespace) -> int:
     }
     print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+def _read_once(source: Source) -> EnergyReading:
+    """Read, then close the connection a Modbus source keeps open (this process reads only once)."""
+    try:
+        return source.read()
+    finally:
+        close = getattr(source, "close", None)
+        if callable(close):
+            close()
 
 
 def _silent(name: str, saved: LedgerState | None, ledger: EnergyLedger, error: str) -> DeviceSnapshot:

@@ -6,7 +6,6 @@ name in ``kiosk.config.SOURCE_KINDS``.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -46,12 +45,11 @@ def make_device_source(
             device.host, device.port, device.unit_id, timeout=device.timeout_seconds, clock=clock
         )
     if kind == "huawei":
-        # Imported by name: the Huawei reader lives in its own module (kiosk/energy/huawei.py).
-        huawei = importlib.import_module("kiosk.energy.huawei")
-        source: Source = huawei.HuaweiSource(
+        from kiosk.energy.huawei import HuaweiSource
+
+        return HuaweiSource(
             device.host, device.port, device.unit_id, timeout=device.timeout_seconds, clock=clock
         )
-        return source
     if kind == "fronius":
         if not device.url:
             raise ConfigError(f"{where} needs url (e.g. http://192.0.2.10)")

@@ -43,13 +43,19 @@ class SunSpecSimulator:
 
     ``set(W=..., W_SF=..., WH=..., WH_SF=...)`` changes raw register values; every Modbus read sees
     the current image. ``stop()`` and ``start()`` take the device off and back on the network.
+    Subclasses lay out other images by overriding ``_build`` (at ``base``, for unit ``device_id``);
+    ``delay`` makes every answer that many seconds late (a slow device).
     """
+
+    base = SUNSPEC_BASE
+    device_id = 1
+    delay = 0.0
 
     def __init__(self, inverter_model: int = 103, **inverter: Any) -> None:
         self.port = free_port()
         self.inverter_model = inverter_model
         self.common = {"Mn": "GreenKiosk", "Md": "SimInverter", "SN": "SIM-0001", "DA": 1}
-        defaults = {"W": 0, "W_SF": 0, "WH": 0, "WH_SF": 0} if inverter_model < 700 else {}
+        defaults = {"W": 0, "W_SF": 0, "WH": 0, "WH_SF": 0} if inverter_model < 110 else {}
         self.inverter: dict[str, Any] = defaults | inverter
         self._image = self._build()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -78,7 +84,9 @@ class SunSpecSimulator:
         registers: list[int],
         _values: Any,
     ) -> None:
-        offset = SUNSPEC_BASE - start
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        offset = self.base - start
         registers[offset : offset + len(self._image)] = self._image
         return None
 
@@ -89,8 +97,8 @@ class SunSpecSimulator:
 
         async def serve() -> None:
             device = SimDevice(
-                id=1,
-                simdata=[SimData(SUNSPEC_BASE, values=list(self._image), datatype=DataType.REGISTERS)],
+                id=self.device_id,
+                simdata=[SimData(self.base, values=list(self._image), datatype=DataType.REGISTERS)],
                 action=self._refresh,
             )
             self._server = ModbusTcpServer(device, address=("127.0.0.1", self.port))
@@ -119,7 +127,16 @@ class SunSpecSimulator:
         if self._loop is None or self._server is None or self._thread is None:
             return
         server, loop = self._server, self._loop
-        asyncio.run_coroutine_threadsafe(server.shutdown(), loop).result(10)
+
+        async def halt() -> None:
+            await server.shutdown()
+            # Answers still held back by ``delay`` end here, not as "Task was destroyed" later.
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(halt(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         self._thread.join(10)
         self._loop = self._server = self._thread = None
