@@ -61,7 +61,7 @@ def _plausible(moment: datetime | None) -> bool:
     return moment is None or (moment.tzinfo is not None and EARLIEST < moment < LATEST)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(body=bodies)
 def test_any_json_is_either_refused_or_parsed_into_bounded_values(body: Any) -> None:
     try:
@@ -79,9 +79,8 @@ def test_any_json_is_either_refused_or_parsed_into_bounded_values(body: Any) -> 
 
 
 finite = st.floats(min_value=0, max_value=1e6, allow_nan=False)
-moments = st.datetimes(
-    min_value=datetime(2001, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.timezones()
-)
+# Fixed offsets, as a kiosk's isoformat() writes them (a zone's non-existent local times aside).
+moments = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2100, 1, 1), timezones=offsets)
 
 
 @settings(max_examples=100, deadline=None)
