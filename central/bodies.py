@@ -92,11 +92,13 @@ class ReportsBody(BaseModel):
     model_config = STRICT
     heartbeats: list[HeartbeatBody] = Field(default_factory=list, max_length=MAX_BATCH)
     events: list[PlayEventBody] = Field(default_factory=list, max_length=MAX_BATCH)
+    sent_at: WireTime | None = None
 
     def to_wire(self) -> ReportBatch:
         return ReportBatch(
             heartbeats=tuple(Heartbeat(**beat.model_dump()) for beat in self.heartbeats),
             events=tuple(PlayEvent(**event.model_dump()) for event in self.events),
+            sent_at=self.sent_at,
         )
 
 

@@ -69,9 +69,10 @@ class Fleet:
         if len(batch.heartbeats) + len(batch.events) > MAX_BATCH:
             raise TooLarge(f"a batch holds at most {MAX_BATCH} records")
         now = self.clock()
-        judged = [self._judge(beat, now) for beat in batch.heartbeats]
-        reports = [_report_row(kiosk_id, beat, now) for beat, _skew, _doubt in judged]
-        events = [_event_row(kiosk_id, self._believed_event(event, now)) for event in batch.events]
+        skew = _clock_error(batch, now)
+        judged = [self._judge(beat, skew, now) for beat in batch.heartbeats]
+        reports = [_report_row(kiosk_id, beat, now) for beat, _doubt in judged]
+        events = [_event_row(kiosk_id, _believed_event(event, skew, now)) for event in batch.events]
         with self.database.session() as session:
             kiosk = session.get(Kiosk, kiosk_id)
             if kiosk is None:
@@ -79,10 +80,10 @@ class Fleet:
             new_reports = self._insert_new(session, Report, reports)
             new_events = self._insert_new(session, KioskEvent, events)
             kiosk.last_seen = now
+            if judged or batch.sent_at is not None:
+                kiosk.clock_skew_s = None if skew is None else int(skew.total_seconds())
             if judged:
-                skews = [skew for _beat, skew, _doubt in judged if skew is not None]
-                kiosk.clock_skew_s = max(skews) if skews else None
-                latest, _skew, doubt = max(judged, key=lambda j: j[0].at)
+                latest, doubt = max(judged, key=lambda j: j[0].at)
                 if kiosk.report_at is None or latest.at >= kiosk.report_at:
                     kiosk.report_at = latest.at
                     for key in _LATEST:
@@ -97,16 +98,15 @@ class Fleet:
             screenshot_requested=screenshot,
         )
 
-    def _judge(self, beat: Heartbeat, now: datetime) -> tuple[Heartbeat, int | None, str]:
-        """The heartbeat as believed: times from the future become now, implausible readings none."""
-        skew: int | None = None
-        if beat.at - now > CLOCK_SKEW:
-            skew = int((beat.at - now).total_seconds())
-            beat = replace(beat, at=now)
-        if beat.reading_at is not None and beat.reading_at > beat.at:
-            beat = replace(beat, reading_at=beat.at)
+    def _judge(self, beat: Heartbeat, skew: timedelta | None, now: datetime) -> tuple[Heartbeat, str]:
+        """The heartbeat as believed, and why a reading was left out ("" when none was).
+
+        Times are corrected by the kiosk's clock error and never in the future; a reading beyond
+        what a centre can give is left out."""
+        at = _believed_time(beat.at, skew, now)
+        reading_at = None if beat.reading_at is None else min(_believed_time(beat.reading_at, skew, now), at)
+        beat = replace(beat, at=at, reading_at=reading_at)
         doubts: list[str] = []
-        rated_kw = self.rated_power_w / 1000.0
         lifetime_h = LIFETIME.total_seconds() / 3600
         if beat.power_w is not None and beat.power_w > self.rated_power_w:
             doubts.append(f"power_w {beat.power_w:.0f} W")
@@ -119,12 +119,9 @@ class Fleet:
             beat = replace(beat, energy_total_wh=None)
         doubt = ""
         if doubts:
+            rated_kw = self.rated_power_w / 1000.0
             doubt = f"not believed, over what a {rated_kw:.0f} kW centre can give: {', '.join(doubts)}"
-        return beat, skew, doubt
-
-    @staticmethod
-    def _believed_event(event: PlayEvent, now: datetime) -> PlayEvent:
-        return replace(event, at=now) if event.at - now > CLOCK_SKEW else event
+        return beat, doubt
 
     def _insert_new(
         self, session: Session, model: type[Report] | type[KioskEvent], rows: list[dict[str, Any]]
@@ -228,6 +225,34 @@ class Fleet:
                     today += k.energy_today_wh or 0.0
                 total += k.energy_total_wh or 0.0
             return NetworkTotals(now, power, today, total, len(per_centre), len(kiosks))
+
+
+def _clock_error(batch: ReportBatch, now: datetime) -> timedelta | None:
+    """How far the kiosk's clock is off, beyond what is tolerated; None when it is right.
+
+    Measured from the batch's ``sent_at``; a kiosk that does not send it is caught only when its
+    records are dated in the future (records dated in the past may simply have waited offline)."""
+    if batch.sent_at is not None:
+        error = batch.sent_at - now
+    else:
+        times = [beat.at for beat in batch.heartbeats] + [event.at for event in batch.events]
+        error = max(times) - now if times else timedelta(0)
+        error = max(error, timedelta(0))
+    return error if abs(error) > CLOCK_SKEW else None
+
+
+def _believed_time(moment: datetime, skew: timedelta | None, now: datetime) -> datetime:
+    """A kiosk's time on the server's clock: its clock error taken off, and never in the future."""
+    if skew is not None:
+        try:
+            moment = moment - skew
+        except OverflowError:
+            return now
+    return now if moment > now else moment
+
+
+def _believed_event(event: PlayEvent, skew: timedelta | None, now: datetime) -> PlayEvent:
+    return replace(event, at=_believed_time(event.at, skew, now))
 
 
 def _kiosk(session: Session, kiosk_id: str) -> Kiosk:

@@ -209,6 +209,7 @@ class Reporter:
         body = ReportBatch(
             heartbeats=tuple(r.message for r in batch if isinstance(r.message, Heartbeat)),
             events=tuple(r.message for r in batch if isinstance(r.message, PlayEvent)),
+            sent_at=self._clock(),
         ).to_json()
         url = f"{self.server_url}/api/kiosk/reports"
         try:

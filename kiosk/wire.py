@@ -107,12 +107,17 @@ class ReportBatch:
 
     heartbeats: tuple[Heartbeat, ...] = ()
     events: tuple[PlayEvent, ...] = ()
+    sent_at: datetime | None = None
+    """The kiosk's clock when it sent the batch: the server measures the kiosk's clock error by it."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "heartbeats": [h.to_json() for h in self.heartbeats],
             "events": [e.to_json() for e in self.events],
         }
+        if self.sent_at is not None:
+            doc["sent_at"] = self.sent_at.isoformat()
+        return doc
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,8 @@ def test_what_a_kiosk_sends_the_server_reads_back_unchanged(
 ) -> None:
     beat = Heartbeat("a1b2c3d4e5", at, release=release, power_w=power, energy_state=state, reading_at=at)
     event = PlayEvent("f6a7b8c9d0", at - timedelta(seconds=1), "section", seconds=seconds, language="az")
-    sent = ReportBatch((beat,), (event,)).to_json()
+    sent = ReportBatch((beat,), (event,), sent_at=at).to_json()
     received = ReportsBody.model_validate(json.loads(json.dumps(sent))).to_wire()
-    assert received == ReportBatch((beat,), (event,))
+    assert received == ReportBatch((beat,), (event,), sent_at=at)
     assert received.heartbeats[0].at.tzinfo is not None
     assert received.heartbeats[0].at == at.astimezone(UTC)

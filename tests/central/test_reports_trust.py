@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -83,20 +84,44 @@ def test_a_kiosk_with_a_clock_ahead_is_recorded_at_server_time_and_shown_as_wron
     ahead = now + timedelta(hours=3)
     beat = heartbeat(ahead, power_w=1000.0, reading_at=ahead.isoformat())
     event = {"id": "event-ahead-1", "at": ahead.isoformat(), "kind": "section", "section": "video"}
-    answer = post_reports(fleet, {"heartbeats": [beat], "events": [event]})
+    answer = post_reports(fleet, {"heartbeats": [beat], "events": [event]})  # an old kiosk: no sent_at
     assert answer.status_code == 200, answer.text
     [stored] = fleet.central.history(KIOSK)
     assert abs(stored["at"] - now) < timedelta(minutes=1)  # the server's time, not the kiosk's
-    kiosk = fleet.central.kiosk(KIOSK)
-    assert 179 * 60 <= kiosk["clock_skew_s"] <= 181 * 60
+    assert 179 * 60 <= fleet.central.kiosk(KIOSK)["clock_skew_s"] <= 181 * 60
     browser = log_in(fleet)
     page = browser.get(f"{fleet.server.url}/console/kiosks/{KIOSK}", timeout=5).text
-    assert "Kioskun saatı 179 dəq irəlidir" in page or "Kioskun saatı 180 dəq irəlidir" in page
+    assert re.search(r"Saat 1(79|80) dəq səhvdir \(serverdən irəlidədir\)", page)
 
-    right = heartbeat(datetime.now(UTC) + timedelta(seconds=30))  # within the skew allowed
-    assert post_reports(fleet, {"heartbeats": [right]}).status_code == 200
+    right = datetime.now(UTC) + timedelta(seconds=30)  # within the error allowed
+    assert (
+        post_reports(fleet, {"heartbeats": [heartbeat(right)], "sent_at": right.isoformat()}).status_code
+        == 200
+    )
     assert fleet.central.kiosk(KIOSK)["clock_skew_s"] is None
-    assert "saatı" not in browser.get(f"{fleet.server.url}/console/kiosks/{KIOSK}", timeout=5).text
+    assert "səhvdir" not in browser.get(f"{fleet.server.url}/console/kiosks/{KIOSK}", timeout=5).text
+
+
+def test_a_kiosk_with_a_clock_behind_is_measured_by_its_send_time(fleet: Fleet) -> None:
+    fleet.central.add_user("admin", PASSWORD)
+    now = datetime.now(UTC)
+    behind = now - timedelta(hours=2)  # its clock says two hours ago for what happens now
+    queued = behind - timedelta(minutes=30)  # a record that waited half an hour in its outbox
+    body = {
+        "heartbeats": [heartbeat(queued, release=1), heartbeat(behind, release=2)],
+        "sent_at": behind.isoformat(),
+    }
+    assert post_reports(fleet, body).status_code == 200
+    latest, older = fleet.central.history(KIOSK)
+    assert abs(latest["at"] - now) < timedelta(minutes=1) and latest["release"] == 2
+    assert abs(older["at"] - (now - timedelta(minutes=30))) < timedelta(minutes=1)
+    assert -121 * 60 <= fleet.central.kiosk(KIOSK)["clock_skew_s"] <= -119 * 60
+    page = log_in(fleet).get(f"{fleet.server.url}/console/kiosks/{KIOSK}", timeout=5).text
+    assert re.search(r"Saat 1(19|20) dəq səhvdir \(serverdən geridədir\)", page)
+
+    wild = {"heartbeats": [heartbeat(now)], "sent_at": "8999-01-01T00:00:00+00:00"}
+    assert post_reports(fleet, wild).status_code == 200  # years of error: every time becomes now
+    assert fleet.central.history(KIOSK)[0]["at"] <= datetime.now(UTC)
 
 
 def test_hostile_report_bodies_are_refused_with_one_line(fleet: Fleet) -> None:
