@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from kiosk.errors import ConfigError
+from kiosk.wire import LANGUAGES as LANGUAGES  # one definition, shared with the server
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "green-kiosk"
 CONFIG_ENV = "GREEN_KIOSK_CONFIG"
-LANGUAGES = ("az", "en", "ru")
 
 
 @dataclass(frozen=True)
