@@ -23,6 +23,23 @@ FORMAT_VERSION = 1
 DEFAULT_LANGUAGE = "az"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SECTIONS = ("energy", "video", "services")
+SERVICE_KEYS = (
+    "id",
+    "category",
+    "title",
+    "summary",
+    "body",
+    "url",
+    "icon",
+    "image",
+    "featured",
+    "centres",
+    "schedule",
+)
+VIDEO_KEYS = ("id", "file", "title", "poster", "subtitles", "centres", "schedule")
+ANNOUNCEMENT_KEYS = ("id", "level", "text", "starts", "ends", "centres")
+SCHEDULE_KEYS = ("from", "until", "weekdays", "hours")
+CHANNEL_KEYS = ("name",)
 ATTRACT_STEPS = ("energy", "video", "featured")
 _fallbacks_logged: set[tuple[str, str]] = set()
 
@@ -168,10 +185,11 @@ def parse_content(doc: Mapping[str, Any], *, release: int, origin: str, where: s
     known = {"format", "channel", "attract", "services", "videos", "announcements"}
     for key in doc:
         if key not in known:
-            problems.add(key, f"unknown key (known: {', '.join(sorted(known))})")
+            problems.add(str(key)[:80], f"unknown key (known: {', '.join(sorted(known))})")
     channel = doc.get("channel", {})
     channel_name = LocalizedText({}, "channel.name")
     if isinstance(channel, Mapping):
+        _known_keys(channel, "channel", CHANNEL_KEYS, problems)
         channel_name = _text(channel.get("name"), "channel.name", problems)
     else:
         problems.add("channel", "expected a table")
@@ -213,6 +231,13 @@ def _list(doc: Mapping[str, Any], key: str, problems: _Problems) -> Sequence[Any
     return value
 
 
+def _known_keys(raw: Mapping[Any, Any], key: str, known: Sequence[str], problems: _Problems) -> None:
+    """A misspelt key ("untill", "centers") would silently drop a rule: name it and where it is."""
+    for name in raw:
+        if name not in known:
+            problems.add(key, f"unknown key {str(name)[:80]!r} (known: {', '.join(known)})")
+
+
 def _unique(ids: list[str], key: str, problems: _Problems) -> None:
     seen: set[str] = set()
     for item_id in ids:
@@ -234,7 +259,7 @@ def _text(raw: Any, key: str, problems: _Problems) -> LocalizedText:
             values[language] = text
     for language in raw:
         if language not in LANGUAGES:
-            problems.add(f"{key}.{language}", f"unknown language (known: {', '.join(LANGUAGES)})")
+            problems.add(key, f"unknown language {str(language)[:80]!r} (known: {', '.join(LANGUAGES)})")
     return LocalizedText(values, key)
 
 
@@ -316,6 +341,7 @@ def _schedule(raw: Any, key: str, problems: _Problems) -> Schedule:
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return Schedule()
+    _known_keys(raw, key, SCHEDULE_KEYS, problems)
     weekdays = raw.get("weekdays", [])
     if not isinstance(weekdays, list) or not all(isinstance(d, int) and 1 <= d <= 7 for d in weekdays):
         problems.add(f"{key}.weekdays", "expected a list of weekday numbers 1 (Monday) to 7 (Sunday)")
@@ -342,6 +368,7 @@ def _service(raw: Any, key: str, problems: _Problems) -> Service | None:
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return None
+    _known_keys(raw, key, SERVICE_KEYS, problems)
     item_id = _item_id(raw, key, problems)
     category = raw.get("category", "green")
     if category not in ("green", "e-service"):
@@ -369,6 +396,7 @@ def _video(raw: Any, key: str, problems: _Problems) -> Video | None:
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return None
+    _known_keys(raw, key, VIDEO_KEYS, problems)
     item_id = _item_id(raw, key, problems)
     file = _str(raw, "file", key, problems)
     title = _text(raw.get("title"), f"{key}.title", problems)
@@ -380,7 +408,10 @@ def _video(raw: Any, key: str, problems: _Problems) -> Video | None:
     else:
         for language, ref in subtitles_raw.items():
             if language not in LANGUAGES:
-                problems.add(f"{key}.subtitles.{language}", "unknown language")
+                problems.add(
+                    f"{key}.subtitles",
+                    f"unknown language {str(language)[:80]!r} (known: {', '.join(LANGUAGES)})",
+                )
             elif not isinstance(ref, str) or not ref:
                 problems.add(f"{key}.subtitles.{language}", "expected a file name")
             else:
@@ -396,6 +427,7 @@ def _announcement(raw: Any, key: str, problems: _Problems) -> Announcement | Non
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return None
+    _known_keys(raw, key, ANNOUNCEMENT_KEYS, problems)
     item_id = _item_id(raw, key, problems)
     level = raw.get("level", "info")
     if level not in ("info", "emergency"):
@@ -433,5 +465,6 @@ def _attract(raw: Any, problems: _Problems) -> AttractPlan:
         if name != "sequence" and not (
             name.endswith("_seconds") and name[: -len("_seconds")] in ATTRACT_STEPS
         ):
-            problems.add(f"attract.{name}", "unknown key")
+            known = ["sequence", *(f"{step}_seconds" for step in ATTRACT_STEPS)]
+            problems.add("attract", f"unknown key {str(name)[:80]!r} (known: {', '.join(known)})")
     return AttractPlan(tuple(sequence), seconds)
