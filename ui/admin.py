@@ -38,6 +38,7 @@ class AdminScreen(QFrame):
             name, value = QLabel(self), QLabel(self)
             name.setObjectName("AdminKey")
             value.setObjectName("AdminValue")
+            value.setTextFormat(Qt.TextFormat.PlainText)  # server answers and sync reasons, never markup
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(name, index, 0, Qt.AlignmentFlag.AlignTop)
@@ -48,6 +49,7 @@ class AdminScreen(QFrame):
         self.problems_title.setObjectName("AdminKey")
         self.problems = QLabel(self)
         self.problems.setObjectName("AdminProblems")
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
         self.problems.setWordWrap(True)
         self.problems.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.buttons: dict[str, QPushButton] = {}
