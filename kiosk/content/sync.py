@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,6 +78,39 @@ def default_retry() -> Retry:
 
 
 @dataclass(frozen=True)
+class TransferPace:
+    """The slowest a transfer may be: ``grace_seconds`` to get going, then ``min_bytes_per_second``.
+
+    At any moment a transfer must have received at least (elapsed - grace) x rate bytes, so a file of
+    N bytes has at most grace + N / rate seconds (30 s + 50 s per MB by default), and a server that
+    trickles a byte a second is given up on after about the grace time, whatever size it claims.
+    """
+
+    grace_seconds: float = 30.0
+    min_bytes_per_second: float = 20_000.0
+
+
+class TransferTooSlowError(TimeoutError):
+    """A transfer fell behind its :class:`TransferPace` (not retried within the cycle)."""
+
+
+class _Pacer:
+    """Checks one transfer's progress against its pace after every read."""
+
+    def __init__(self, name: str, pace: TransferPace) -> None:
+        self.name, self.pace = name, pace
+        self.started = time.monotonic()
+
+    def check(self, received: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if elapsed > self.pace.grace_seconds + received / self.pace.min_bytes_per_second:
+            raise TransferTooSlowError(
+                f"{self.name}: too slow, {received} bytes in {elapsed:.1f} s (the minimum is "
+                f"{self.pace.min_bytes_per_second / 1000:g} kB/s after {self.pace.grace_seconds:g} s)"
+            )
+
+
+@dataclass(frozen=True)
 class SyncResult:
     """What one sync cycle did, for a log line, ``kioskctl sync`` and the admin screen."""
 
@@ -118,6 +152,7 @@ class ContentSync:
         clock: Callable[[], datetime] | None = None,
         retry: Retry | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
+        pace: TransferPace | None = None,
         on_release_activated: Callable[[int], None] | None = None,
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -129,6 +164,7 @@ class ContentSync:
         self.on_release_activated = on_release_activated
         self._clock = clock or (lambda: datetime.now(UTC))
         self._timeout = timeout
+        self._pace = pace or TransferPace()
         self._lock = threading.Lock()
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "green-kiosk-sync/1"
@@ -295,12 +331,12 @@ class ContentSync:
             if response.status_code == 304:
                 return None, b""
             response.raise_for_status()
-            return response, _read_limited(response, MAX_MANIFEST_BYTES, traffic)
+            return response, self._read_limited(MANIFEST_FILE, response, MAX_MANIFEST_BYTES, traffic)
 
     def _get_bytes(self, name: str, traffic: _Traffic, *, limit: int) -> bytes:
         with self._request(name, {}, traffic) as response:
             response.raise_for_status()
-            return _read_limited(response, limit, traffic)
+            return self._read_limited(name, response, limit, traffic)
 
     @contextmanager
     def _request(self, name: str, headers: dict[str, str], traffic: _Traffic) -> Iterator[requests.Response]:
@@ -333,14 +369,18 @@ class ContentSync:
                 response.raise_for_status()
                 resume = response.status_code == 206
                 writer, _ = self.blobs.open_part(sha, resume=resume)
+                pacer = _Pacer(f"blob {sha}", self._pace)
                 try:
-                    for chunk in _body(response):
+                    for chunk in _body(response, pacer):
                         traffic.bytes += len(chunk)
                         if writer.written + len(chunk) > info.size:
                             writer.close()
                             self.blobs.discard_part(sha)
                             raise ContentError(f"blob {sha}: larger than the {info.size} bytes promised")
                         writer.write(chunk)
+                except TransferTooSlowError:
+                    writer.close()  # the part stays: the next cycle resumes it
+                    raise
                 except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                     writer.close()
                     failures += 1
@@ -354,24 +394,29 @@ class ContentSync:
                 traffic.blobs += 1
                 return
 
+    def _read_limited(self, name: str, response: requests.Response, limit: int, traffic: _Traffic) -> bytes:
+        parts: list[bytes] = []
+        total = 0
+        for chunk in _body(response, _Pacer(name, self._pace), decode=True):
+            total += len(chunk)
+            traffic.bytes += len(chunk)
+            if total > limit:
+                raise ContentError(f"{response.url}: larger than {limit} bytes")
+            parts.append(chunk)
+        return b"".join(parts)
 
-def _body(response: requests.Response) -> Iterator[bytes]:
-    """The body as it arrives: unlike iter_content, every byte received before a cut is kept."""
+
+def _body(response: requests.Response, pacer: _Pacer, *, decode: bool = False) -> Iterator[bytes]:
+    """The body as it arrives, paced: unlike iter_content, every byte received before a cut is kept,
+    and a read returns what has arrived instead of waiting for a whole chunk (which a trickle never fills).
+    """
     raw = response.raw
-    while chunk := raw.read1(_CHUNK):
+    received = 0
+    pacer.check(received)
+    while chunk := raw.read1(_CHUNK, decode_content=decode):
+        received += len(chunk)
+        pacer.check(received)
         yield chunk
-
-
-def _read_limited(response: requests.Response, limit: int, traffic: _Traffic) -> bytes:
-    parts: list[bytes] = []
-    total = 0
-    for chunk in response.iter_content(_CHUNK):
-        total += len(chunk)
-        traffic.bytes += len(chunk)
-        if total > limit:
-            raise ContentError(f"{response.url}: larger than {limit} bytes")
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 def _network_reason(exc: BaseException) -> str:
