@@ -32,6 +32,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.content.blobs import BlobCache
     from kiosk.content.releases import read_states
     from kiosk.core import open_core
+    from kiosk.status import disk_space
     from kiosk.store.db import schema_revisions
 
     settings, data_dir = settings_from_options(args)
@@ -49,6 +50,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "last_sync": sync_state["last_sync"],
             "last_result": sync_state["last_result"],
             "cache_bytes": BlobCache(data_dir / "blobs").total_bytes(),
+            "disk": disk_space(data_dir).describe(),
             "database": str(core.store.path),
             "schema_revision": ",".join(sorted(schema_revisions(core.store.engine))),
         }

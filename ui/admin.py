@@ -34,7 +34,7 @@ class AdminScreen(QFrame):
         self.heading.setObjectName("AdminHeading")
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
-        for index, key in enumerate(("version", "kiosk", "release", "sync", "reports", "energy")):
+        for index, key in enumerate(("version", "kiosk", "release", "sync", "reports", "energy", "disk")):
             name, value = QLabel(self), QLabel(self)
             name.setObjectName("AdminKey")
             value.setObjectName("AdminValue")
@@ -115,6 +115,7 @@ class AdminScreen(QFrame):
         detail = f" · {energy.error}" if energy.error else ""
         read = f" · {energy.read_at:%Y-%m-%d %H:%M:%S %Z}" if energy.read_at else ""
         self.rows["energy"][1].setText(f"{energy.source}: {energy.state}{read}{detail}")
+        self.rows["disk"][1].setText(s.disk)
         self.problems.setText("\n".join(s.recent_problems) or self.tr("No warnings or errors since start."))
 
     def retranslate(self) -> None:
@@ -126,6 +127,7 @@ class AdminScreen(QFrame):
             "sync": self.tr("Last sync"),
             "reports": self.tr("Reports to the central server"),
             "energy": self.tr("Energy source"),
+            "disk": self.tr("Data disk"),
         }
         for key, text in names.items():
             self.rows[key][0].setText(text)

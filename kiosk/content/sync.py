@@ -8,6 +8,8 @@ to the store for ``kioskctl status`` and the admin screen.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import logging
 import threading
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import sqlalchemy.exc
 import urllib3.exceptions
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from requests.adapters import HTTPAdapter
@@ -49,7 +52,8 @@ from kiosk.content.releases import (
     write_state,
 )
 from kiosk.content.signing import load_public_key, verify
-from kiosk.errors import ConfigError, ContentError
+from kiosk.errors import ConfigError, ContentError, DiskFullError
+from kiosk.status import disk_space
 from kiosk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -153,6 +157,7 @@ class ContentSync:
         retry: Retry | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
         pace: TransferPace | None = None,
+        disk_reserve_bytes: int | None = None,
         on_release_activated: Callable[[int], None] | None = None,
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -165,6 +170,7 @@ class ContentSync:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._timeout = timeout
         self._pace = pace or TransferPace()
+        self.disk_reserve_bytes = disk_reserve_bytes
         self._lock = threading.Lock()
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "green-kiosk-sync/1"
@@ -204,9 +210,22 @@ class ContentSync:
                 reason = str(exc).replace("\n", "; ")
                 log.error("Rejected the content from %s: %s", self.base_url, reason)
                 result = SyncResult(REJECTED, active_number, f"rejected: {reason}")
+            except DiskFullError as exc:
+                log.error("Content sync from %s stopped: %s", self.base_url, exc)
+                self._drop_partial_downloads()
+                result = SyncResult(FAILED, active_number, f"failed: {exc}")
             except (requests.RequestException, OSError) as exc:
-                log.warning("Content sync from %s failed: %s", self.base_url, exc)
-                result = SyncResult(FAILED, active_number, f"failed: {_network_reason(exc)}")
+                if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                    log.error("Content sync from %s stopped: the disk is full (%s)", self.base_url, exc)
+                    self._drop_partial_downloads()
+                    message = f"failed: disk full: {exc.strerror} ({exc.filename or self.blobs.folder})"
+                    result = SyncResult(FAILED, active_number, message)
+                else:
+                    log.warning("Content sync from %s failed: %s", self.base_url, exc)
+                    result = SyncResult(FAILED, active_number, f"failed: {_network_reason(exc)}")
+            except sqlalchemy.exc.OperationalError as exc:  # SQLITE_FULL, SQLITE_IOERR: retried next cycle
+                log.error("Content sync could not write to the kiosk's database: %s", exc.orig)
+                result = SyncResult(FAILED, active_number, f"failed: the kiosk's database: {exc.orig}")
             result = SyncResult(
                 result.outcome,
                 result.release,
@@ -278,6 +297,7 @@ class ContentSync:
                 f"of {_mb(self.cache_limit_bytes)} ([content] cache_limit_mb)"
             )
         missing = {sha: info for sha, info in needed.items() if not self.blobs.has(sha, info.size)}
+        self._check_space(manifest.release, missing)
         for sha, info in sorted(missing.items()):
             self._download(sha, info, traffic)
         install_release(self.store, manifest.release, document, self._clock())
@@ -308,6 +328,29 @@ class ContentSync:
                 f"manifest release {manifest.release} expired at {manifest.expires.isoformat()} "
                 "(the publisher must publish again)"
             )
+
+    def _check_space(self, release: int, missing: dict[str, BlobInfo]) -> None:
+        """Refuse before downloading what would fill the disk (and then the database's next write)."""
+        need = sum(max(0, info.size - self.blobs.part_size(sha)) for sha, info in missing.items())
+        if not need:
+            return
+        space = disk_space(self.blobs.folder, self.disk_reserve_bytes)
+        if need + space.reserve_bytes > space.free_bytes:
+            raise DiskFullError(
+                f"disk full: need {_mb(need + space.reserve_bytes)} ({_mb(need)} of media for release "
+                f"{release} + {_mb(space.reserve_bytes)} kept free), have {_mb(space.free_bytes)} "
+                f"in {self.blobs.folder}"
+            )
+
+    def _drop_partial_downloads(self) -> None:
+        """After a full disk: free what half-done downloads hold (the release they were for is not active)."""
+        try:
+            freed = self.blobs.prune(referenced_blobs(self.store))
+        except Exception:  # the disk or the store is in trouble already: say so, the sync result stands
+            log.exception("Cannot clean up partial downloads in %s", self.blobs.folder)
+            return
+        if freed:
+            log.warning("Removed %d bytes of partial downloads to free disk space", freed)
 
     def _blobs_present(self, release: InstalledRelease) -> bool:
         return all(self.blobs.path(sha).is_file() for sha in blob_refs(release.document))
@@ -390,6 +433,11 @@ class ContentSync:
                         "Download of blob %s cut after %d bytes (%s); resuming", sha, writer.written, exc
                     )
                     continue
+                except OSError:  # the disk (ENOSPC, EIO; after RequestException, an OSError too)
+                    with contextlib.suppress(OSError):
+                        writer.close()
+                    self.blobs.discard_part(sha)
+                    raise
                 writer.commit(info.size)
                 traffic.blobs += 1
                 return

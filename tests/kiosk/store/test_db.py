@@ -58,7 +58,7 @@ def test_corrupt_database_is_moved_aside_and_replaced(
         kept = data_dir / f"{DB_NAME}.corrupt-20261125T070005Z"
         assert kept.read_bytes() == garbage
         assert schema_revisions(store.engine) == head_revisions()
-        assert "unreadable" in caplog.text and str(kept) in caplog.text
+        assert "is corrupt" in caplog.text and str(kept) in caplog.text
     finally:
         store.close()
 
