@@ -8,6 +8,7 @@ and the reports waiting to be sent.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from kiosk.cli import main as kioskctl
 from kiosk.config import Settings
 from kiosk.content.library import ContentLibrary
 from kiosk.content.publish import publish
@@ -98,6 +100,7 @@ def test_a_full_disk_refuses_downloads_cleans_up_and_the_database_survives_a_res
     keys: tuple[Path, Path],
     server: ChannelServer,
     clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data_dir = small_fs / "data"
     store = open_kiosk_store(data_dir)
@@ -168,5 +171,11 @@ def test_a_full_disk_refuses_downloads_cleans_up_and_the_database_survives_a_res
         assert not core.status().disk.startswith("disk full")
         fill(small_fs)
         assert core.status().disk.startswith("disk full: ")  # the admin screen's line
+        config = tmp_path / "kiosk.toml"
+        config.write_text("", encoding="utf-8")
+        code = kioskctl(["status", "--json", "--config", str(config), "--data-dir", str(data_dir)])
+        out, err = capsys.readouterr()
+        shown = json.loads(out)["disk"] if code == 0 else err
+        assert "disk full: " in shown
     finally:
         core.close()
