@@ -12,6 +12,7 @@ import contextlib
 import errno
 import hashlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,9 +24,11 @@ from typing import Any
 
 import requests
 import sqlalchemy.exc
+import urllib3.connection
 import urllib3.exceptions
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from kiosk.config import Settings
@@ -114,6 +117,55 @@ class _Pacer:
             )
 
 
+class _HeaderWatch:
+    """How long the server may take to send its status line and headers; ``fired`` once it was cut."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.fired = False
+
+    def cut(self, sock: socket.socket | None) -> None:
+        self.fired = True
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+_watching = threading.local()  # the _HeaderWatch of the request this thread is making, if any
+
+
+def _timed_getresponse(connection: urllib3.connection.HTTPConnection, getresponse: Callable[[], Any]) -> Any:
+    """Headers trickled a byte at a time never trip the read timeout: cut the socket at the deadline."""
+    watch: _HeaderWatch | None = getattr(_watching, "watch", None)
+    if watch is None:
+        return getresponse()
+    timer = threading.Timer(watch.seconds, lambda: watch.cut(connection.sock))
+    timer.daemon = True
+    timer.start()
+    try:
+        return getresponse()
+    finally:
+        timer.cancel()
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    def getresponse(self) -> Any:
+        return _timed_getresponse(self, super().getresponse)
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def getresponse(self) -> Any:
+        return _timed_getresponse(self, super().getresponse)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
 @dataclass(frozen=True)
 class SyncResult:
     """What one sync cycle did, for a log line, ``kioskctl sync`` and the admin screen."""
@@ -175,6 +227,7 @@ class ContentSync:
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "green-kiosk-sync/1"
         adapter = HTTPAdapter(max_retries=retry if retry is not None else default_retry())
+        adapter.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
 
@@ -384,7 +437,20 @@ class ContentSync:
     @contextmanager
     def _request(self, name: str, headers: dict[str, str], traffic: _Traffic) -> Iterator[requests.Response]:
         traffic.requests += 1
-        response = self._http.get(self.base_url + name, headers=headers, stream=True, timeout=self._timeout)
+        watch = _HeaderWatch(self._pace.grace_seconds)
+        _watching.watch = watch
+        try:
+            response = self._http.get(
+                self.base_url + name, headers=headers, stream=True, timeout=self._timeout
+            )
+        except requests.RequestException as exc:
+            if watch.fired:
+                raise TransferTooSlowError(
+                    f"{name}: too slow, no complete answer header within {self._pace.grace_seconds:g} s"
+                ) from exc
+            raise
+        finally:
+            _watching.watch = None
         try:
             yield response
         finally:

@@ -27,10 +27,11 @@ BYTE_EVERY_S = 0.2
 
 
 class TrickleServer:
-    """Serves a channel folder, but sends the file named ``slow`` one byte every 0.2 s."""
+    """Serves a channel folder, but sends the file named ``slow`` one byte every 0.2 s (with
+    ``headers_too``, its status line and headers as well)."""
 
     def __init__(self, root: Path) -> None:
-        self.root, self.slow = root, ""
+        self.root, self.slow, self.headers_too = root, "", False
         self.stop = threading.Event()
         server = self
 
@@ -43,11 +44,16 @@ class TrickleServer:
             def do_GET(self) -> None:
                 relative = self.path.lstrip("/")
                 data = (server.root / relative).read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
+                slow = relative.rsplit("/", 1)[-1] == server.slow
+                if slow and server.headers_too:
+                    head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+                    data = head + data
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
                 try:
-                    if relative.rsplit("/", 1)[-1] != server.slow:
+                    if not slow:
                         self.wfile.write(data)
                         return
                     for offset in range(len(data)):
@@ -98,7 +104,7 @@ def _sync(store: Store, data_dir: Path, url: str, public_key: Path, clock: FakeC
     )
 
 
-@pytest.mark.parametrize("slow", ["manifest.json", "manifest.json.sig", "blob"])
+@pytest.mark.parametrize("slow", ["manifest.json", "manifest.json.sig", "blob", "headers of manifest.json"])
 def test_a_trickling_server_is_given_up_on_and_the_lock_released(
     slow: str,
     tmp_path: Path,
@@ -111,7 +117,8 @@ def test_a_trickling_server_is_given_up_on_and_the_lock_released(
 ) -> None:
     publish(simple_source(tmp_path / "source", count=1), keys[0], str(channel), now=clock())
     blob = next((channel / "blobs").iterdir()).name
-    trickle.slow = blob if slow == "blob" else slow
+    trickle.slow = blob if slow == "blob" else slow.removeprefix("headers of ")
+    trickle.headers_too = slow.startswith("headers of ")
     before = active(store)
     sync = _sync(store, data_dir, trickle.url, keys[1], clock)
     try:
@@ -119,7 +126,10 @@ def test_a_trickling_server_is_given_up_on_and_the_lock_released(
         result = sync.sync_once()
         elapsed = time.monotonic() - started
         assert result.outcome == FAILED
-        assert "too slow" in result.message and "the minimum is 0.1 kB/s" in result.message
+        assert "too slow" in result.message
+        assert (
+            "no complete answer header within 0.5 s" if trickle.headers_too else "the minimum is 0.1 kB/s"
+        ) in (result.message)
         assert elapsed < 3.0
         assert active(store) == before
         trickle.slow = ""  # the server recovers: the next cycle is not blocked by the one given up on
