@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DB_NAME = "kiosk.db"
+LOCK_WAIT_SECONDS = 5.0
+"""How long the start-up check waits for another holder of the database's lock before reporting it."""
 CORRUPT_CODES = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
 """Primary SQLite result codes that mean the file itself is damaged (extended codes keep them in the
 low byte); only these, or a failing quick_check, move a database aside."""
@@ -208,7 +210,7 @@ def _check_readable(path: Path) -> None:
     if not path.exists():
         return
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+        connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=LOCK_WAIT_SECONDS)
         try:
             row = connection.execute("PRAGMA quick_check").fetchone()
         finally:
