@@ -12,9 +12,7 @@ import contextlib
 import errno
 import hashlib
 import logging
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +22,9 @@ from typing import Any
 
 import requests
 import sqlalchemy.exc
-import urllib3.connection
 import urllib3.exceptions
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from requests.adapters import HTTPAdapter
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from kiosk.config import Settings
@@ -55,6 +51,16 @@ from kiosk.content.releases import (
     write_state,
 )
 from kiosk.content.signing import load_public_key, verify
+from kiosk.content.transfer import (
+    HeaderWatch,
+    Pacer,
+    TransferPace,
+    TransferTooSlowError,
+    WatchedHTTPPool,
+    WatchedHTTPSPool,
+    paced_body,
+    watching,
+)
 from kiosk.errors import ConfigError, ContentError, DiskFullError
 from kiosk.status import disk_space
 from kiosk.store.db import Store
@@ -64,7 +70,6 @@ log = logging.getLogger(__name__)
 UNCHANGED, INSTALLED, REJECTED, FAILED = "unchanged", "installed", "rejected", "failed"
 BLOB_DIR_NAME = "blobs"
 RESUME_ATTEMPTS = 4
-_CHUNK = 64 * 1024
 _STATE_KEYS = ("sync_etag", "sync_last_modified", "manifest_sha256")
 
 
@@ -82,88 +87,6 @@ def default_retry() -> Retry:
         allowed_methods=frozenset({"GET", "HEAD"}),
         raise_on_status=False,
     )
-
-
-@dataclass(frozen=True)
-class TransferPace:
-    """The slowest a transfer may be: ``grace_seconds`` to get going, then ``min_bytes_per_second``.
-
-    At any moment a transfer must have received at least (elapsed - grace) x rate bytes, so a file of
-    N bytes has at most grace + N / rate seconds (30 s + 50 s per MB by default), and a server that
-    trickles a byte a second is given up on after about the grace time, whatever size it claims.
-    """
-
-    grace_seconds: float = 30.0
-    min_bytes_per_second: float = 20_000.0
-
-
-class TransferTooSlowError(TimeoutError):
-    """A transfer fell behind its :class:`TransferPace` (not retried within the cycle)."""
-
-
-class _Pacer:
-    """Checks one transfer's progress against its pace after every read."""
-
-    def __init__(self, name: str, pace: TransferPace) -> None:
-        self.name, self.pace = name, pace
-        self.started = time.monotonic()
-
-    def check(self, received: int) -> None:
-        elapsed = time.monotonic() - self.started
-        if elapsed > self.pace.grace_seconds + received / self.pace.min_bytes_per_second:
-            raise TransferTooSlowError(
-                f"{self.name}: too slow, {received} bytes in {elapsed:.1f} s (the minimum is "
-                f"{self.pace.min_bytes_per_second / 1000:g} kB/s after {self.pace.grace_seconds:g} s)"
-            )
-
-
-class _HeaderWatch:
-    """How long the server may take to send its status line and headers; ``fired`` once it was cut."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.fired = False
-
-    def cut(self, sock: socket.socket | None) -> None:
-        self.fired = True
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-_watching = threading.local()  # the _HeaderWatch of the request this thread is making, if any
-
-
-def _timed_getresponse(connection: urllib3.connection.HTTPConnection, getresponse: Callable[[], Any]) -> Any:
-    """Headers trickled a byte at a time never trip the read timeout: cut the socket at the deadline."""
-    watch: _HeaderWatch | None = getattr(_watching, "watch", None)
-    if watch is None:
-        return getresponse()
-    timer = threading.Timer(watch.seconds, lambda: watch.cut(connection.sock))
-    timer.daemon = True
-    timer.start()
-    try:
-        return getresponse()
-    finally:
-        timer.cancel()
-
-
-class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
-    def getresponse(self) -> Any:
-        return _timed_getresponse(self, super().getresponse)
-
-
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def getresponse(self) -> Any:
-        return _timed_getresponse(self, super().getresponse)
-
-
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
 
 
 @dataclass(frozen=True)
@@ -227,7 +150,7 @@ class ContentSync:
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "green-kiosk-sync/1"
         adapter = HTTPAdapter(max_retries=retry if retry is not None else default_retry())
-        adapter.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        adapter.poolmanager.pool_classes_by_scheme = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
 
@@ -437,8 +360,8 @@ class ContentSync:
     @contextmanager
     def _request(self, name: str, headers: dict[str, str], traffic: _Traffic) -> Iterator[requests.Response]:
         traffic.requests += 1
-        watch = _HeaderWatch(self._pace.grace_seconds)
-        _watching.watch = watch
+        watch = HeaderWatch(self._pace.grace_seconds)
+        watching.watch = watch
         try:
             response = self._http.get(
                 self.base_url + name, headers=headers, stream=True, timeout=self._timeout
@@ -450,7 +373,7 @@ class ContentSync:
                 ) from exc
             raise
         finally:
-            _watching.watch = None
+            watching.watch = None
         try:
             yield response
         finally:
@@ -478,9 +401,9 @@ class ContentSync:
                 response.raise_for_status()
                 resume = response.status_code == 206
                 writer, _ = self.blobs.open_part(sha, resume=resume)
-                pacer = _Pacer(f"blob {sha}", self._pace)
+                pacer = Pacer(f"blob {sha}", self._pace)
                 try:
-                    for chunk in _body(response, pacer):
+                    for chunk in paced_body(response, pacer):
                         traffic.bytes += len(chunk)
                         if writer.written + len(chunk) > info.size:
                             writer.close()
@@ -511,26 +434,13 @@ class ContentSync:
     def _read_limited(self, name: str, response: requests.Response, limit: int, traffic: _Traffic) -> bytes:
         parts: list[bytes] = []
         total = 0
-        for chunk in _body(response, _Pacer(name, self._pace), decode=True):
+        for chunk in paced_body(response, Pacer(name, self._pace), decode=True):
             total += len(chunk)
             traffic.bytes += len(chunk)
             if total > limit:
                 raise ContentError(f"{response.url}: larger than {limit} bytes")
             parts.append(chunk)
         return b"".join(parts)
-
-
-def _body(response: requests.Response, pacer: _Pacer, *, decode: bool = False) -> Iterator[bytes]:
-    """The body as it arrives, paced: unlike iter_content, every byte received before a cut is kept,
-    and a read returns what has arrived instead of waiting for a whole chunk (which a trickle never fills).
-    """
-    raw = response.raw
-    received = 0
-    pacer.check(received)
-    while chunk := raw.read1(_CHUNK, decode_content=decode):
-        received += len(chunk)
-        pacer.check(received)
-        yield chunk
 
 
 def _network_reason(exc: BaseException) -> str:

@@ -17,7 +17,8 @@ import pytest
 
 from kiosk.content.publish import publish
 from kiosk.content.signing import load_public_key
-from kiosk.content.sync import FAILED, INSTALLED, ContentSync, TransferPace
+from kiosk.content.sync import FAILED, INSTALLED, ContentSync
+from kiosk.content.transfer import TransferPace
 from kiosk.store.db import Store
 from tests.conftest import FakeClock
 from tests.kiosk.content.channel import simple_source
