@@ -33,6 +33,9 @@ BLOB_REF_PREFIX = "blob:"
 TARGETED_LISTS = ("services", "videos", "announcements")
 _KEYS = ("format", "release", "created", "expires", "content", "blobs")
 MAX_DEPTH = 32
+MAX_SUBTITLE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+"""Subtitles are parsed and images decoded whole, in memory, on the kiosk: videos alone may be large."""
 """The manifest's own shape is 6 levels deep: anything deeper is an attack on the parser's recursion."""
 
 
@@ -154,6 +157,11 @@ def parse_manifest(data: bytes, *, where: str = MANIFEST_FILE) -> Manifest:
             problems.append(f"{where}: content.{key}: expected a blob's sha256, got {sha[:80]!r}")
         elif sha not in blobs:
             problems.append(f"{where}: content.{key}: blob {sha} is not listed in blobs")
+        elif blobs[sha].size > media_size_limit(key):
+            problems.append(
+                f"{where}: content.{key}: {blobs[sha].size} bytes, more than the {media_size_limit(key)} "
+                "a file of this kind may have"
+            )
     if problems:
         raise ContentError("\n".join(problems))
     assert created is not None and expires is not None
@@ -167,6 +175,15 @@ def content_of(manifest: Manifest, centre: str | None, *, where: str = MANIFEST_
     return parse_content(
         manifest.store_document(centre), release=manifest.release, origin="sync", where=f"{where}: content"
     )
+
+
+def media_size_limit(key: str) -> int:
+    """The largest file a media field may name (``videos[0].subtitles.az``: 2 MiB; images: 20 MiB)."""
+    if ".subtitles." in key:
+        return MAX_SUBTITLE_BYTES
+    if key.endswith((".icon", ".image", ".poster")):
+        return MAX_IMAGE_BYTES
+    return MAX_BLOB_BYTES
 
 
 def _reject_constant(name: str) -> Any:

@@ -96,6 +96,35 @@ CASES: list[tuple[str, bytes, str]] = [
         "size: expected a whole number of bytes",
     ),
     (
+        "a 1 GB subtitle file",
+        compact(
+            {
+                **valid(),
+                "content": document(
+                    videos=[
+                        {"id": "v", "file": "cd" * 32, "title": text("V"), "subtitles": {"az": "ab" * 32}}
+                    ]
+                ),
+                "blobs": {
+                    "ab" * 32: {"size": 2**30, "type": "text/vtt"},
+                    "cd" * 32: {"size": 10**9, "type": "video/mp4"},
+                },
+            }
+        ),
+        "content.videos[0].subtitles.az: 1073741824 bytes, more than the 2097152",
+    ),
+    (
+        "a 500 MB icon",
+        compact(
+            {
+                **valid(),
+                "content": document(services=[service("big", icon="ab" * 32)]),
+                "blobs": {"ab" * 32: {"size": 500 << 20, "type": "image/png"}},
+            }
+        ),
+        "content.services[0].icon: 524288000 bytes",
+    ),
+    (
         "a float blob size",
         compact({**valid(), "blobs": {"ab" * 32: {"size": 1.5, "type": "image/png"}}}),
         "size: expected a whole number",
