@@ -32,11 +32,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.content.blobs import BlobCache
     from kiosk.content.releases import read_states
     from kiosk.core import open_core
+    from kiosk.status import disk_space
     from kiosk.store.db import schema_revisions
 
     settings, data_dir = settings_from_options(args)
     configure_logging(None, log_level(args, settings))
-    core = open_core(settings, data_dir)
+    disk = disk_space(data_dir).describe()
+    try:
+        core = open_core(settings, data_dir)
+    except KioskError as exc:  # a full disk is often why: say so on the same line
+        raise KioskError(f"{exc}; {disk}") from exc
     try:
         content = core.content.active()
         sync_state = read_states(core.store, ("last_sync", "last_result"))
@@ -49,6 +54,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "last_sync": sync_state["last_sync"],
             "last_result": sync_state["last_result"],
             "cache_bytes": BlobCache(data_dir / "blobs").total_bytes(),
+            "disk": disk,
             "database": str(core.store.path),
             "schema_revision": ",".join(sorted(schema_revisions(core.store.engine))),
         }

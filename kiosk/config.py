@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 import re
+import stat
 import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -27,6 +30,12 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "green-kiosk"
 CONFIG_ENV = "GREEN_KIOSK_CONFIG"
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_NAMED_FILE_BYTES = 64 * 1024
+"""Files the config names (token_file, public_key) are small: a bigger one is a mistake, not a key."""
+QT_TIMER_MAX_MS = 2**31 - 1
+"""Qt timers take a signed 32-bit number of milliseconds (24.8 days): more overflows at start-up."""
+_TIME_UNITS_MS = {"_seconds": 1000, "_minutes": 60_000}
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,8 @@ class DisplaySettings:
     idle_seconds: int = field(default=60, metadata={"min": 5})
     unmute_seconds: int = field(default=30, metadata={"min": 1, "max": 600})
     open_hours: str = field(
-        default="", metadata={"pattern": (r"(\d{1,2}:\d{2}-\d{1,2}:\d{2})?", 'hours like "08:30-19:00"')}
+        default="",
+        metadata={"pattern": (r"(\d{1,2}:\d{2}-\d{1,2}:\d{2})?", 'hours like "08:30-19:00"'), "hours": True},
     )
     open_weekdays: tuple[int, ...] = field(default=(), metadata={"min": 1, "max": 7})
 
@@ -224,10 +234,40 @@ def load_settings(path: Path | None, *, required: bool = True) -> Settings:
         log.info("No config file at %s: using built-in defaults", path)
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_named_file(path, "config file", limit=MAX_CONFIG_BYTES).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
     return parse_settings(text, path)
+
+
+def read_named_file(path: Path, what: str, *, limit: int = MAX_NAMED_FILE_BYTES) -> bytes:
+    """The bytes of a small regular file the config names, read with a bound.
+
+    ``token_file = "/dev/zero"`` or a FIFO must not eat memory or hang start-up: only regular files of at
+    most ``limit`` bytes are read. ConfigError starts with ``what`` (e.g. "[central] token_file").
+    """
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"{what}: cannot read {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{what}: {path} is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ConfigError(f"{what}: cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise ConfigError(f"{what}: {path} is larger than {limit // 1024} KiB; is it the right file?")
+    return data
+
+
+def named_path(settings: Settings, name: str) -> Path:
+    """A file named in the config: a relative name is relative to the config file's folder."""
+    path = Path(name)
+    if not path.is_absolute() and settings.path is not None:
+        path = settings.path.parent / path
+    return path
 
 
 def parse_settings(text: str, path: Path) -> Settings:
@@ -257,7 +297,22 @@ def parse_settings(text: str, path: Path) -> Settings:
             f"{locator.where('central', 'url')}: [central] url needs token_file "
             "(the file holding this kiosk's token, mode 0600)"
         )
-    return Settings(**values, path=path)
+    content = values.get("content")
+    if isinstance(content, ContentSettings) and content.url and not content.public_key:
+        raise ConfigError(
+            f"{locator.where('content', 'url')}: [content] url needs public_key "
+            "(the channel's public key file, to check what the server sends)"
+        )
+    settings = Settings(**values, path=path)
+    if settings.central.url:
+        where = locator.where("central", "token_file")
+        try:
+            token = read_named_file(named_path(settings, settings.central.token_file), "[central] token_file")
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
+        if not token.strip():
+            raise ConfigError(f"{where}: [central] token_file: the file is empty")
+    return settings
 
 
 class _KeyLocator:
@@ -349,6 +404,8 @@ def _check_value(expected: Any, spec: dataclasses.Field[Any], value: Any, label:
     elif expected is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{label}: expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{label}: expected a finite number, got {value!r}")
         value = float(value)
     elif expected is str and not isinstance(value, str):
         raise ConfigError(f"{label}: expected a text in quotes, got {value!r}")
@@ -373,8 +430,39 @@ def _check_value(expected: Any, spec: dataclasses.Field[Any], value: Any, label:
     choices = spec.metadata.get("choices")
     if choices is not None and value not in choices:
         raise ConfigError(f"{label}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
+    if spec.metadata.get("hours") and value:
+        _check_hours(value, label)
+    if (spec.name == "url" or spec.name.endswith("_url")) and value:
+        _check_url(value, label)
     _check_range(spec, value, label)
+    _check_timer(spec, value, label)
     return value
+
+
+def _check_hours(value: str, label: str) -> None:
+    h1, m1, h2, m2 = (int(part) for part in re.split(r"[:-]", value))
+    if not (0 <= h1 <= 23 and 0 <= h2 <= 24 and m1 <= 59 and m2 <= 59 and (h2 < 24 or m2 == 0)):
+        raise ConfigError(f"{label}: {value!r} is not a time of day (hours 00-23, minutes 00-59)")
+    if (h1, m1) == (h2 % 24, m2):
+        raise ConfigError(f"{label}: {value!r} starts and ends at the same time (leave it empty for all day)")
+
+
+def _check_url(value: str, label: str) -> None:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in value):
+        raise ConfigError(f"{label}: expected an http:// or https:// address, got {value!r}")
+
+
+def _check_timer(spec: dataclasses.Field[Any], value: Any, label: str) -> None:
+    """Intervals become Qt timers or thread waits in milliseconds: keep them within a signed 32-bit."""
+    for suffix, unit_ms in _TIME_UNITS_MS.items():
+        if (
+            spec.name.endswith(suffix)
+            and isinstance(value, int | float)
+            and value * unit_ms > QT_TIMER_MAX_MS
+        ):
+            most = QT_TIMER_MAX_MS // unit_ms
+            raise ConfigError(f"{label}: expected at most {most} (a timer holds 24.8 days), got {value!r}")
 
 
 def _check_range(spec: dataclasses.Field[Any], value: Any, label: str) -> None:

@@ -13,7 +13,7 @@ from kiosk.config import Settings
 from kiosk.content.library import ContentLibrary
 from kiosk.energy.service import EnergyService
 from kiosk.logsetup import recent_problems
-from kiosk.status import KioskStatus, app_version, read_state
+from kiosk.status import KioskStatus, app_version, disk_space, read_state
 from kiosk.store.db import Store, open_store
 from kiosk.wire import APP_VERSION_MAX, ENERGY_STATE_MAX, LAST_ERROR_MAX, Heartbeat, new_id
 
@@ -74,6 +74,7 @@ class KioskCore:
             last_result=None if last_result is None else str(last_result),
             energy=self.energy.current(),
             recent_problems=recent_problems.latest(10),
+            disk=_disk_line(self.data_dir),
             **self._report_status(),
         )
 
@@ -93,6 +94,13 @@ class KioskCore:
         if self.reporter is not None:
             self.reporter.close()
         self.store.close()
+
+
+def _disk_line(data_dir: Path) -> str:
+    try:
+        return disk_space(data_dir).describe()
+    except OSError as exc:
+        return f"cannot read the free space of {data_dir}: {exc.strerror or exc}"
 
 
 def open_core(settings: Settings, data_dir: Path) -> KioskCore:

@@ -14,12 +14,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import requests
 
-from kiosk.config import Settings
+from kiosk.config import Settings, named_path, read_named_file
 from kiosk.errors import ConfigError
 from kiosk.outbox import Outbox, OutboxRecord
 from kiosk.wire import MAX_BATCH, Heartbeat, PlayEvent, ReportBatch, new_id
@@ -35,12 +34,10 @@ def read_kiosk_token(settings: Settings) -> str:
     central = settings.central
     if not central.token_file:
         raise ConfigError("[central] token_file: needed when [central] url is set")
-    path = Path(central.token_file)
-    if not path.is_absolute() and settings.path is not None:
-        path = settings.path.parent / path
+    path = named_path(settings, central.token_file)
     try:
+        token = read_named_file(path, "[central] token_file").decode("utf-8").strip()
         mode = path.stat().st_mode
-        token = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"[central] token_file: cannot read {path}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:

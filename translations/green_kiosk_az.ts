@@ -81,6 +81,10 @@
         <translation>Enerji mənbəyi</translation>
     </message>
     <message>
+        <source>Data disk</source>
+        <translation>Məlumat diski</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Son problemlər</translation>
     </message>

@@ -81,6 +81,10 @@
         <translation>Energy source</translation>
     </message>
     <message>
+        <source>Data disk</source>
+        <translation>Data disk</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Recent problems</translation>
     </message>

@@ -83,6 +83,10 @@
         <translation>Источник энергии</translation>
     </message>
     <message>
+        <source>Data disk</source>
+        <translation>Диск данных</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Последние проблемы</translation>
     </message>

@@ -35,10 +35,11 @@ class AdminScreen(QFrame):
         self.heading.setObjectName("AdminHeading")
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
-        for index, key in enumerate(("version", "kiosk", "release", "sync", "reports", "energy")):
+        for index, key in enumerate(("version", "kiosk", "release", "sync", "reports", "energy", "disk")):
             name, value = QLabel(self), QLabel(self)
             name.setObjectName("AdminKey")
             value.setObjectName("AdminValue")
+            value.setTextFormat(Qt.TextFormat.PlainText)  # server answers and sync reasons, never markup
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(name, index, 0, Qt.AlignmentFlag.AlignTop)
@@ -49,6 +50,7 @@ class AdminScreen(QFrame):
         self.problems_title.setObjectName("AdminKey")
         self.problems = QLabel(self)
         self.problems.setObjectName("AdminProblems")
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
         self.problems.setWordWrap(True)
         self.problems.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.buttons: dict[str, QPushButton] = {}
@@ -111,6 +113,7 @@ class AdminScreen(QFrame):
             reports = f"{last} · {waiting}"
         self.rows["reports"][1].setText(reports)
         self.rows["energy"][1].setText(self._energy_line(s.energy))
+        self.rows["disk"][1].setText(s.disk)
         self.problems.setText("\n".join(s.recent_problems) or self.tr("No warnings or errors since start."))
 
     def _energy_line(self, energy: EnergySnapshot) -> str:
@@ -142,6 +145,7 @@ class AdminScreen(QFrame):
             "sync": self.tr("Last sync"),
             "reports": self.tr("Reports to the central server"),
             "energy": self.tr("Energy source"),
+            "disk": self.tr("Data disk"),
         }
         for key, text in names.items():
             self.rows[key][0].setText(text)

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from kiosk.config import read_named_file
 from kiosk.content.diff import ReleaseDiff, diff_releases, render_text, shown
 from kiosk.content.manifest import (
     BLOBS_DIR,
@@ -34,7 +35,7 @@ from kiosk.content.manifest import (
 )
 from kiosk.content.publish import DEFAULT_VALID_DAYS, PublishReport, load_release
 from kiosk.content.signing import SIGNATURE_SIZE, load_private_key, sign, verify
-from kiosk.errors import ContentError
+from kiosk.errors import ConfigError, ContentError
 
 TOKEN_ENV = "GREEN_KIOSK_ADMIN_TOKEN"
 TIMEOUT = (10.0, 300.0)  # connect, read (a big video takes a while to hash on the server)
@@ -69,9 +70,9 @@ def read_token(token_file: str | None) -> str:
     argument: those show in ``ps`` and shell history)."""
     if token_file:
         try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ContentError(f"{token_file}: cannot read the admin token: {exc.strerror}") from exc
+            token = read_named_file(Path(token_file), "admin token").decode("utf-8").strip()
+        except (ConfigError, UnicodeDecodeError) as exc:
+            raise ContentError(f"{token_file}: cannot read the admin token: {exc}") from exc
     else:
         token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:

@@ -216,7 +216,7 @@ def test_one_silent_device_of_three_shows_the_others_and_the_admin_names_it(
     assert line.startswith("site: partial 2/3 · ") and "2 of 3 devices reporting" in line
     assert "not reporting: roof west (Fronius Solar API at" in line
     assert line.endswith("cannot be reached: no answer within 0.5 s)")  # the reason, in a few words
-    assert core.heartbeat()["energy_state"].startswith("partial 2/3: roof west:")
+    assert core.heartbeat().energy_state.startswith("partial 2/3: roof west:")
 
 
 def test_a_fault_is_said_in_words(screen: EnergySection, servers: list[JsonServer], store: Store) -> None:
