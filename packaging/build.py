@@ -95,6 +95,7 @@ def stage_package(bundle: Path, stage: Path, version: str) -> Path:
     _install(DEBIAN_DIR / "pam", stage / "etc/pam.d/green-kiosk", 0o644)
     _install(DEBIAN_DIR / "green-kiosk.service", stage / "lib/systemd/system/green-kiosk.service", 0o644)
     _install(DEBIAN_DIR / "sysusers.conf", stage / "usr/lib/sysusers.d/green-kiosk.conf", 0o644)
+    _install_updater(stage)
     doc = stage / "usr/share/doc" / PACKAGE
     _install(DEBIAN_DIR / "copyright", doc / "copyright", 0o644)
     _install(ROOT / "packaging/README.md", doc / "README.md", 0o644)
@@ -150,6 +151,14 @@ def build(
     stage = stage_package(bundle, work / "stage" / f"{PACKAGE}_{package_version}", package_version)
     result = build_deb(stage, out_dir, compression)
     return BuildResult(bundle, result, package_version, bundle_seconds, time.monotonic() - started)
+
+
+def _install_updater(stage: Path) -> None:
+    """The unattended update from the signed apt repository (packaging/repo.py): off until enrolled."""
+    _install(DEBIAN_DIR / "green-kiosk-update", stage / "usr/lib/green-kiosk/green-kiosk-update", 0o755)
+    _install(DEBIAN_DIR / "green-kiosk-enroll-updates", stage / "usr/sbin/green-kiosk-enroll-updates", 0o755)
+    for unit in ("green-kiosk-update.service", "green-kiosk-update.timer"):
+        _install(DEBIAN_DIR / unit, stage / "lib/systemd/system" / unit, 0o644)
 
 
 def _link_or_copy(src: str, dst: str) -> None:
