@@ -252,6 +252,12 @@ def _size_mb(path: Path) -> float:
     return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() or p.is_symlink()) / 1e6
 
 
+def _publish(deb: Path, repo: Path, key: Path) -> int:
+    """The release's last step: packaging/repo.py adds the .deb to the signed update repository."""
+    return subprocess.run([sys.executable, str(ROOT / "packaging/repo.py"), "publish", "--repo", str(repo),
+                           "--key", str(key), str(deb)]).returncode  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the .deb goes (dist/)")
@@ -260,7 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compression", choices=("xz", "gzip", "zstd", "none"), default="xz")
     parser.add_argument("--reuse-bundle", action="store_true", help="skip PyInstaller if a bundle exists")
     parser.add_argument("--bundle-only", action="store_true", help="build the bundle, not the .deb")
+    parser.add_argument("--publish", type=Path, metavar="REPO", help="then publish the .deb there")
+    parser.add_argument("--key", type=Path, help="with --publish: the repository's secret key file")
     args = parser.parse_args(argv)
+    if args.publish is not None and (args.key is None or not args.key.is_file()):
+        parser.error("--publish needs --key FILE: the secret key of the update repository")
     result = build(
         args.out.resolve(),
         args.work.resolve(),
@@ -272,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bundle   {result.bundle}  {_size_mb(result.bundle):.0f} MB  ({result.bundle_seconds:.0f} s)")
     if result.deb is not None:
         print(f"package  {result.deb}  {_size_mb(result.deb):.0f} MB  ({result.deb_seconds:.0f} s)")
+    if args.publish is not None and result.deb is not None:
+        return _publish(result.deb, args.publish, args.key)
     return 0
 
 

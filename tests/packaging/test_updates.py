@@ -297,3 +297,13 @@ def test_publish_refuses_a_package_that_is_not_green_kiosk(tmp_path: Path, keys:
     subprocess.run(["dpkg-deb", "-Znone", "--build", str(stage), str(deb)], check=True, capture_output=True)
     with pytest.raises(repo_py.RepoError, match="carries green-kiosk only"):
         repo_py.publish(tmp_path / "repo", keys.secret, [deb])
+
+
+def test_purge_removes_the_enrolment_and_the_updater_state(kiosk: Kiosk) -> None:
+    (kiosk.root / "var/lib/green-kiosk-updates/rollback").mkdir(parents=True)
+    env = dict(kiosk.env, DPKG_ROOT=str(kiosk.root))
+    purged = subprocess.run(["sh", str(DEBIAN / "postrm"), "purge"], capture_output=True, text=True, env=env)
+    assert purged.returncode == 0, purged.stderr
+    for left in ("etc/apt/sources.list.d/green-kiosk.sources", "etc/apt/preferences.d/green-kiosk",
+                 "etc/green-kiosk/updates-archive.gpg", "var/lib/green-kiosk-updates"):  # fmt: skip
+        assert not (kiosk.root / left).exists(), left
