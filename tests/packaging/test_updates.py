@@ -48,13 +48,14 @@ def load_repo_module() -> ModuleType:
 repo_py = load_repo_module()
 
 
-def stand_in_deb(out: Path, version: str, *, self_test_passes: bool = True) -> Path:
+def stand_in_deb(out: Path, version: str, *, self_test_passes: bool = True, depends: str = "") -> Path:
     """A green-kiosk package whose kioskctl decides the window for real and passes or fails self-test."""
-    stage = out / f"stage-{version}-{self_test_passes}"
+    stage = out / f"stage-{version}-{self_test_passes}-{depends}"
     (stage / "DEBIAN").mkdir(parents=True)
     (stage / "DEBIAN/control").write_text(
         f"Package: green-kiosk\nVersion: {version}\nArchitecture: amd64\n"
-        "Maintainer: Green Kiosk tests <tests@example.invalid>\nDescription: stand-in for update tests\n",
+        + (f"Depends: {depends}\n" if depends else "")
+        + "Maintainer: Green Kiosk tests <tests@example.invalid>\nDescription: stand-in for update tests\n",
         encoding="utf-8",
     )
     (stage / "opt/green-kiosk").mkdir(parents=True)
@@ -71,7 +72,7 @@ def stand_in_deb(out: Path, version: str, *, self_test_passes: bool = True) -> P
         encoding="utf-8",
     )
     kioskctl.chmod(0o755)
-    deb = out / f"green-kiosk_{version}_{self_test_passes}.deb"
+    deb = out / f"green-kiosk_{version}_{self_test_passes}_{bool(depends)}.deb"
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Znone", "--build", str(stage), str(deb)],
                    check=True, capture_output=True)  # fmt: skip
     return deb
@@ -97,6 +98,8 @@ def debs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "1.0": stand_in_deb(out, "1.0"),
         "2.0": stand_in_deb(out, "2.0"),
         "2.0-broken": stand_in_deb(out, "2.0", self_test_passes=False),
+        "2.0-uninstallable": stand_in_deb(out, "2.0", depends="green-kiosk-missing-library"),
+        "3.0": stand_in_deb(out, "3.0"),
     }
 
 
@@ -236,6 +239,32 @@ def test_version_failing_its_self_test_is_rolled_back_and_not_retried(
     assert next_night.returncode == 0
     assert "self-test of" not in next_night.stdout
     assert "kept 1.0: 2.0 failed its self-test here before" in kiosk.last_result()
+    assert kiosk.installed() == "1.0"
+
+
+def test_version_that_cannot_be_installed_keeps_the_old_one_and_is_tried_again(
+    kiosk: Kiosk, keys: Keys, debs: dict[str, Path]
+) -> None:
+    repo_py.publish(kiosk.repo, keys.secret, [debs["2.0-uninstallable"]])
+
+    failed = kiosk.update(INSIDE_WINDOW)
+
+    assert failed.returncode == 1
+    assert "green-kiosk-missing-library" in failed.stdout + failed.stderr
+    assert "FAILED: could not install 2.0" in kiosk.last_result()
+    assert kiosk.installed() == "1.0"
+    assert not (kiosk.root / "var/lib/green-kiosk-updates/failed-versions").exists()
+
+
+def test_no_upgrade_without_a_copy_of_the_running_version(
+    kiosk: Kiosk, keys: Keys, debs: dict[str, Path]
+) -> None:
+    repo_py.publish(kiosk.repo, keys.secret, [debs["2.0"], debs["3.0"]], keep=2)  # 1.0 leaves the pool
+
+    refused = kiosk.update(INSIDE_WINDOW)
+
+    assert refused.returncode == 1
+    assert "no copy of the running version 1.0 to roll back to" in kiosk.last_result()
     assert kiosk.installed() == "1.0"
 
 
