@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import filecmp
 import functools
 import gzip
 import lzma
@@ -131,7 +132,7 @@ def publish(repo: Path, key_file: Path, debs: list[Path], *, keep: int = 3) -> P
         if fields["Package"] != PACKAGE:
             raise RepoError(f"{deb}: package {fields['Package']!r}; this repository carries {PACKAGE} only")
         target = pool / f"{PACKAGE}_{fields['Version']}_{fields['Architecture']}.deb"
-        if target.exists() and target.read_bytes() != deb.read_bytes():
+        if target.exists() and not filecmp.cmp(target, deb, shallow=False):
             raise RepoError(
                 f"{target.name} is already published with other contents: kiosks that have it would "
                 "never see the change; publish it under a new version"

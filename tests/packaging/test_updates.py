@@ -336,3 +336,14 @@ def test_purge_removes_the_enrolment_and_the_updater_state(kiosk: Kiosk) -> None
     for left in ("etc/apt/sources.list.d/green-kiosk.sources", "etc/apt/preferences.d/green-kiosk",
                  "etc/green-kiosk/updates-archive.gpg", "var/lib/green-kiosk-updates"):  # fmt: skip
         assert not (kiosk.root / left).exists(), left
+
+
+def test_publish_refuses_a_version_already_published_with_other_contents(
+    tmp_path: Path, keys: Keys, debs: dict[str, Path]
+) -> None:
+    repo = tmp_path / "repo"
+    repo_py.publish(repo, keys.secret, [debs["2.0"]])
+    repo_py.publish(repo, keys.secret, [debs["2.0"]])  # the same file again: nothing changes
+    with pytest.raises(repo_py.RepoError, match="already published with other contents"):
+        repo_py.publish(repo, keys.secret, [debs["2.0-broken"]])
+    assert (repo / "pool/green-kiosk_2.0_amd64.deb").read_bytes() == debs["2.0"].read_bytes()
