@@ -28,7 +28,7 @@ DEBIAN = REPO_ROOT / "packaging" / "debian"
 INSIDE_WINDOW = "2026-06-21T03:10+04:00"
 OUTSIDE_WINDOW = "2026-06-21T11:00+04:00"
 
-for _tool in ("apt-get", "apt-ftparchive", "dpkg-deb", "gpg"):
+for _tool in ("apt-get", "apt-ftparchive", "dpkg-deb", "gpg", "gpgv", "sqv", "systemd-analyze"):
     if subprocess.run(["sh", "-c", f"command -v {_tool}"], capture_output=True).returncode != 0:
         pytest.skip(
             f"{_tool} is not installed (scripts/bootstrap.sh dev installs it)", allow_module_level=True
@@ -347,3 +347,30 @@ def test_publish_refuses_a_version_already_published_with_other_contents(
     with pytest.raises(repo_py.RepoError, match="already published with other contents"):
         repo_py.publish(repo, keys.secret, [debs["2.0-broken"]])
     assert (repo / "pool/green-kiosk_2.0_amd64.deb").read_bytes() == debs["2.0"].read_bytes()
+
+
+def test_release_signature_verifies_with_gpgv_and_with_debian_13s_sqv(tmp_path: Path, keys: Keys) -> None:
+    """Debian 12's apt checks signatures with gpgv, Debian 13's with sqv (stricter policy): both must pass."""
+    repo = tmp_path / "repo"
+    repo_py.publish(repo, keys.secret, [])
+    release, signature = repo / "Release", repo / "Release.gpg"
+    gpgv = ["gpgv", "--keyring", str(keys.public)]
+    sqv = ["sqv", "--keyring", str(keys.public), str(signature), str(release)]
+    assert subprocess.run([*gpgv, str(repo / "InRelease")], capture_output=True).returncode == 0
+    assert subprocess.run([*gpgv, str(signature), str(release)], capture_output=True).returncode == 0
+    assert subprocess.run(sqv, capture_output=True).returncode == 0
+    release.write_text(release.read_text(encoding="utf-8").replace("stable", "stab1e"), encoding="utf-8")
+    assert subprocess.run(sqv, capture_output=True).returncode != 0
+
+
+def test_update_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    """The timer and its service as shipped, ExecStart pointed at the script in the source tree."""
+    service = (DEBIAN / "green-kiosk-update.service").read_text(encoding="utf-8")
+    assert "ExecStart=/usr/lib/green-kiosk/green-kiosk-update\n" in service
+    service = service.replace("/usr/lib/green-kiosk/green-kiosk-update", str(DEBIAN / "green-kiosk-update"))
+    (tmp_path / "green-kiosk-update.service").write_text(service, encoding="utf-8")
+    (tmp_path / "green-kiosk-update.timer").write_bytes((DEBIAN / "green-kiosk-update.timer").read_bytes())
+    units = [str(tmp_path / "green-kiosk-update.timer"), str(tmp_path / "green-kiosk-update.service")]
+    result = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ""
