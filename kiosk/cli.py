@@ -18,6 +18,7 @@ from kiosk.logsetup import configure_logging
 from kiosk.ops import add_ops_commands
 from kiosk.options import add_common_options, log_level, settings_from_options
 from kiosk.status import app_version
+from kiosk.update_window import add_update_command
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_energy_command(commands)
     add_content_commands(commands)
     add_ops_commands(commands)
+    add_update_command(commands)
     return parser
 
 

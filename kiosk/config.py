@@ -188,6 +188,16 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class UpdateSettings:
+    """When green-kiosk-update may install a new version: a daily local-time window outside opening hours."""
+
+    window: str = field(
+        default="02:00-04:00",
+        metadata={"pattern": (r"\d{1,2}:\d{2}-\d{1,2}:\d{2}", 'hours like "02:00-04:00"')},
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole configuration of one kiosk."""
 
@@ -198,6 +208,7 @@ class Settings:
     central: CentralSettings = field(default_factory=CentralSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    updates: UpdateSettings = field(default_factory=UpdateSettings)
     path: Path | None = field(default=None, metadata={"internal": True})
 
 

@@ -21,7 +21,9 @@ runtime_debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # open real windows under Xvfb. Packaging (tests/packaging): PyInstaller needs binutils (objdump);
 # the .deb is checked with lintian, its service with systemd-analyze (which wants cage, the ExecStart).
 # The central server's tests run on a throwaway PostgreSQL cluster too, its console in headless Chromium.
-dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium)
+# The update repository (packaging/repo.py) is built with apt-ftparchive (apt-utils) and signed with gpg;
+# its signature is checked with sqv too, the verifier of Debian 13's apt.
+dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium apt-utils gpg gpg-agent sqv)
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

@@ -118,3 +118,15 @@ def test_service_unit_passes_systemd_analyze_verify(packaged: Packaged) -> None:
     text = unit.read_text(encoding="utf-8")
     for setting in ("Type=notify", "WatchdogSec=", "Restart=always", "StartLimitBurst=", "NotifyAccess=all"):
         assert setting in text
+
+
+def test_updater_ships_with_the_package_and_stays_off_until_enrolled(packaged: Packaged) -> None:
+    stage = packaged.stage
+    for program in ("usr/lib/green-kiosk/green-kiosk-update", "usr/sbin/green-kiosk-enroll-updates"):
+        assert (stage / program).stat().st_mode & 0o777 == 0o755, program
+    timer = (stage / "lib/systemd/system/green-kiosk-update.timer").read_text(encoding="utf-8")
+    assert "WantedBy=timers.target" in timer
+    service = (stage / "lib/systemd/system/green-kiosk-update.service").read_text(encoding="utf-8")
+    assert "ExecStart=/usr/lib/green-kiosk/green-kiosk-update" in service
+    assert "ConditionPathExists=/etc/apt/sources.list.d/green-kiosk.sources" in service
+    assert "green-kiosk-update" not in (stage / "DEBIAN/postinst").read_text(encoding="utf-8")
