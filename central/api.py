@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -23,8 +23,10 @@ from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from central.console import install_console
+from central.errors import DomainError, http_status
 from central.service import Central, CentralError
 
 log = logging.getLogger(__name__)
@@ -73,31 +75,31 @@ def _central(request: Request) -> Central:
 
 
 def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    central = _central(request)
+    accounts = _central(request).accounts
     token = _bearer(authorization)
-    name = central.admin_for(token)
+    name = accounts.admin_for(token)
     if name is None:
-        if central.kiosk_for(token) is not None:
+        if accounts.kiosk_for(token) is not None:
             raise CentralError(403, "a kiosk token cannot do this; use an admin token")
         raise CentralError(401, "unknown or revoked token")
     return name
 
 
 def _kiosk(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    central = _central(request)
+    accounts = _central(request).accounts
     token = _bearer(authorization)
-    kiosk_id = central.kiosk_for(token)
+    kiosk_id = accounts.kiosk_for(token)
     if kiosk_id is None:
-        if central.admin_for(token) is not None:
+        if accounts.admin_for(token) is not None:
             raise CentralError(403, "this endpoint is for kiosks; use the kiosk's own token")
         raise CentralError(401, "unknown or revoked token")
     return kiosk_id
 
 
 def _anyone(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    central = _central(request)
+    accounts = _central(request).accounts
     token = _bearer(authorization)
-    who = central.kiosk_for(token) or central.admin_for(token)
+    who = accounts.kiosk_for(token) or accounts.admin_for(token)
     if who is None:
         raise CentralError(401, "unknown or revoked token")
     return who
@@ -108,8 +110,13 @@ KioskId = Annotated[str, Depends(_kiosk)]
 Anyone = Annotated[str, Depends(_anyone)]
 
 
-def create_app(central: Central) -> FastAPI:
-    """The ASGI application over ``central`` (uvicorn serves it; tests run it on 127.0.0.1)."""
+def create_app(central: Central, *, trusted_proxies: Sequence[str] = ()) -> FastAPI:
+    """The ASGI application over ``central`` (uvicorn serves it; tests run it on 127.0.0.1).
+
+    ``X-Forwarded-For`` and ``-Proto`` are believed only from ``trusted_proxies`` (the reverse proxy's
+    addresses): anyone else could name a new client address for every login guess. Run it with
+    uvicorn's own ``proxy_headers`` off, so that only this list counts.
+    """
     hub = PushHub()
     central.notifier.subscribe(hub.on_release)
 
@@ -118,9 +125,21 @@ def create_app(central: Central) -> FastAPI:
         hub.attach(asyncio.get_running_loop())
         yield
 
-    app = FastAPI(title="Green Kiosk central server", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # The schema (every route and field) is for admins: served below behind an admin token.
+    app = FastAPI(
+        title="Green Kiosk central server",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.central = central
     app.state.hub = hub
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
+
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=http_status(exc))
 
     @app.exception_handler(CentralError)
     async def _refused(_request: Request, exc: CentralError) -> JSONResponse:
@@ -140,6 +159,10 @@ def create_app(central: Central) -> FastAPI:
             return json.loads(body)
         except ValueError as exc:
             raise CentralError(400, f"request body is not JSON: {exc}") from exc
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(_who: Admin) -> dict[str, Any]:
+        return app.openapi()
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """What the central server does, without HTTP: channels, publishing, drafts, kiosks, reports, totals.
 
 The web API (``central.api``), the console (``central.console``) and the command line call these
-methods; each raises :class:`CentralError` with an HTTP status and a one-line reason.
+methods; each raises :class:`CentralError` with an HTTP status and a one-line reason. Credentials
+live in their own room, ``self.accounts`` (:mod:`central.accounts`).
 """
 
 from __future__ import annotations
@@ -25,16 +26,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from central.accounts import Accounts
 from central.db import Database
-from central.models import AdminToken, Channel, Draft, Kiosk, KioskEvent, Release, Report, User
-from central.security import (
-    ADMIN_TOKEN_PREFIX,
-    KIOSK_TOKEN_PREFIX,
-    check_password,
-    hash_password,
-    new_token,
-    token_hash,
-)
+from central.models import Channel, Draft, Kiosk, KioskEvent, Release, Report
 from kiosk.content.manifest import (
     BLOBS_DIR,
     encode_manifest,
@@ -123,6 +117,7 @@ class Central:
         self.channels_dir.mkdir(parents=True, exist_ok=True)
         self.screenshots_dir.mkdir(parents=True, exist_ok=True)
         self._publish_lock = threading.Lock()
+        self.accounts = Accounts(database, lambda: self.clock())
 
     # --- set-up (command line) -----------------------------------------------------------------
     def add_channel(self, name: str, public_key_pem: bytes) -> None:
@@ -136,18 +131,9 @@ class Central:
             )
         (self.channels_dir / name / BLOBS_DIR).mkdir(parents=True, exist_ok=True)
 
-    def add_admin_token(self, name: str) -> str:
-        token = new_token(ADMIN_TOKEN_PREFIX)
-        with self.database.session() as session:
-            if session.scalar(select(AdminToken).where(AdminToken.name == name)) is not None:
-                raise CentralError(409, f"an admin token named {name!r} already exists")
-            session.add(AdminToken(name=name, token_hash=token_hash(token), created=self.clock()))
-        return token
-
     def add_kiosk(self, kiosk_id: str, centre: str, channel: str = "") -> str:
         """Register a kiosk; returns its token (shown once: only the hash is kept)."""
         _check_name(kiosk_id, "kiosk id")
-        token = new_token(KIOSK_TOKEN_PREFIX)
         with self.database.session() as session:
             if session.get(Kiosk, kiosk_id) is not None:
                 raise CentralError(409, f"kiosk {kiosk_id!r} already exists")
@@ -156,48 +142,11 @@ class Central:
                     id=kiosk_id,
                     centre=centre,
                     channel=channel,
-                    token_hash=token_hash(token),
+                    token_hash=f"none:{kiosk_id}",  # no token hashes to this; accounts issues the real one
                     created=self.clock(),
                 )
             )
-        return token
-
-    def add_user(self, name: str, password: str) -> None:
-        if len(password) < 10:
-            raise CentralError(400, "a console password needs at least 10 characters")
-        with self.database.session() as session:
-            user = session.scalar(select(User).where(User.name == name))
-            if user is None:
-                session.add(User(name=name, password_hash=hash_password(password), created=self.clock()))
-            else:
-                user.password_hash = hash_password(password)
-
-    def check_user(self, name: str, password: str) -> int | None:
-        with self.database.session() as session:
-            user = session.scalar(select(User).where(User.name == name))
-            if user is None:
-                hash_password(password)  # same time as a wrong password: names cannot be probed
-                return None
-            return user.id if check_password(password, user.password_hash) else None
-
-    # --- tokens ----------------------------------------------------------------------------------
-    def admin_for(self, token: str) -> str | None:
-        """The admin token's name, or None."""
-        if not token.startswith(ADMIN_TOKEN_PREFIX):
-            return None
-        with self.database.session() as session:
-            row = session.scalar(select(AdminToken).where(AdminToken.token_hash == token_hash(token)))
-            if row is None:
-                return None
-            row.last_used = self.clock()
-            return row.name
-
-    def kiosk_for(self, token: str) -> str | None:
-        """The kiosk id a kiosk token belongs to, or None."""
-        if not token.startswith(KIOSK_TOKEN_PREFIX):
-            return None
-        with self.database.session() as session:
-            return session.scalar(select(Kiosk.id).where(Kiosk.token_hash == token_hash(token)))
+        return self.accounts.renew_kiosk_token(kiosk_id)
 
     # --- channels --------------------------------------------------------------------------------
     def channel_names(self) -> list[str]:
