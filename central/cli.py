@@ -70,7 +70,7 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
     for key in _SERVER_KEYS:
         given = getattr(args, key, None)
         if given is not None:
-            values[key] = given
+            values[key] = _addresses(given, "--trusted-proxy") if key == "trusted_proxies" else given
     if "data" not in values:
         raise SystemExit('--data DIR is needed (or data = "DIR" in the config\'s [server] table)')
     values["data"] = Path(str(values["data"]))
@@ -110,6 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--max-blob-mb", dest="max_blob_mb", type=int)
+    serve.add_argument(
+        "--trusted-proxy",
+        dest="trusted_proxies",
+        action="append",
+        metavar="ADDRESS",
+        help="believe X-Forwarded-For/-Proto from this proxy (repeatable; e.g. 127.0.0.1 for nginx here)",
+    )
     channel = commands.add_parser("add-channel", help="create a channel that accepts manifests signed by KEY")
     channel.add_argument("name")
     channel.add_argument("--public-key", type=Path, required=True, help="content.pub from kioskctl keygen")

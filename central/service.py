@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -142,7 +143,7 @@ class Central:
                     id=kiosk_id,
                     centre=centre,
                     channel=channel,
-                    token_hash=f"none:{kiosk_id}",  # no token hashes to this; accounts issues the real one
+                    token_hash=secrets.token_hex(32),  # no known token's hash: accounts issues the real one
                     created=self.clock(),
                 )
             )
