@@ -114,7 +114,7 @@ def test_a_trickling_client_is_cut_off_by_the_front_but_not_by_uvicorn_alone(
     assert requests.get(f"{front.url}/healthz", timeout=5).json()["channels"] == ["main"]
     cut = trickle(front.port, seconds=HEADER_TIMEOUT + 4)
     assert cut is not None and HEADER_TIMEOUT - 0.2 <= cut <= HEADER_TIMEOUT + 2
-    assert trickle(fleet.server.port, seconds=HEADER_TIMEOUT + 2) is None  # why the front is needed
+    assert trickle(fleet.server.port, seconds=HEADER_TIMEOUT + 1) is None  # why the front is needed
 
 
 def test_a_forwarded_for_sent_through_the_front_is_replaced(fleet: Fleet, front: FrontNginx) -> None:
