@@ -8,9 +8,11 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
+from kiosk.config import Settings
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
 from kiosk.options import add_common_options, log_level, settings_from_options
@@ -25,15 +27,43 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot",
         metavar="DIR",
-        help="render every section, language and orientation to PNG in DIR, then exit",
+        help="render every section, service page and announcement, in each language and size, to PNG "
+        "in DIR, then exit (records no proof of play)",
     )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this installation offscreen, then exit"
+    )
+    parser.add_argument("--languages", metavar="LIST", help="with --screenshot: only these, e.g. az,en")
+    parser.add_argument("--sizes", metavar="LIST", help="with --screenshot: e.g. 1920x1080,1080x1920")
+    parser.add_argument(
+        "--preview-manifest",
+        metavar="FILE",
+        help="with --screenshot: render this manifest (and --preview-blobs) instead of the kiosk's content, "
+        "with default settings in a throwaway --data-dir (kioskctl approve --preview uses it)",
+    )
+    parser.add_argument("--preview-blobs", metavar="DIR", help="the blobs --preview-manifest names")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if "--self-test" in argv:  # what kioskctl self-test runs: the kiosk binary, checked offscreen
+        from ui.self_test import main as self_test
+
+        return self_test([a for a in argv if a != "--self-test"])
+    args = parse_args(argv)
+    if args.preview_manifest and not (args.screenshot and args.preview_blobs and args.data_dir):
+        print(
+            "green-kiosk: --preview-manifest needs --screenshot, --preview-blobs and --data-dir",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        settings, data_dir = settings_from_options(args)
+        if args.preview_manifest:  # nothing of this machine's kiosk: its config, data or server
+            settings, data_dir = Settings(), Path(args.data_dir)
+        else:
+            settings, data_dir = settings_from_options(args)
+        screenshot = _screenshot_options(args)
     except KioskError as exc:
         print(f"green-kiosk: {exc}", file=sys.stderr)
         return 2
@@ -47,17 +77,24 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application(sys.argv[:1])
     try:
         core = open_core(settings, data_dir)
+        if args.preview_manifest:
+            from kiosk.content.preview import install_preview
+
+            install_preview(core.store, core.content, Path(args.preview_manifest), Path(args.preview_blobs))
     except KioskError as exc:
         log.error("Cannot start: %s", exc)
         print(f"green-kiosk: {exc}", file=sys.stderr)
         return 2
+    if args.screenshot and core.reporter is not None:
+        core.reporter.close()  # screenshots are not visitors: no proof of play, no heartbeat
+        core.reporter = None
     kiosk = KioskApp(core)
     _quit_on_signals(app)
     try:
         if args.screenshot:
             from ui.screenshots import render_screenshots
 
-            files = render_screenshots(kiosk, Path(args.screenshot))
+            files = render_screenshots(kiosk, Path(args.screenshot), **screenshot)
             print(f"Wrote {len(files)} screenshots to {args.screenshot}")
             return 0
         kiosk.start(locked=not args.windowed)
@@ -78,6 +115,22 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         kiosk.stop()
         core.close()
+
+
+def _screenshot_options(args: argparse.Namespace) -> dict[str, Any]:
+    """--languages, --sizes and (for a preview) no staff pages, as render_screenshots' arguments."""
+    options: dict[str, Any] = {}
+    if not args.screenshot:
+        return options
+    from kiosk.content.preview import parse_languages, parse_sizes
+
+    if args.languages:
+        options["languages"] = parse_languages(args.languages)
+    if args.sizes:
+        options["sizes"] = parse_sizes(args.sizes)
+    if args.preview_manifest:
+        options["staff_pages"] = False
+    return options
 
 
 def _quit_on_signals(app: QCoreApplication) -> None:

@@ -15,9 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 from central.db import open_database, sqlite_url
-from central.errors import DomainError
+from central.errors import CentralError
+from central.fleet import DEFAULT_RATED_POWER_W
 from central.security import write_secret
-from central.service import Central, CentralError
+from central.service import Central
 
 DATABASE_ENV = "GREEN_CENTRAL_DATABASE_URL"
 PASSWORD_ENV = "GREEN_CENTRAL_PASSWORD"
@@ -28,6 +29,7 @@ _SERVER_KEYS = {
     "database_url": str,
     "max_blob_mb": int,
     "trusted_proxies": list,
+    "rated_power_kw": int,
 }
 
 
@@ -39,6 +41,8 @@ class ServerSettings:
     database_url: str = ""
     max_blob_mb: int = 2048
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For/-Proto is believed: the reverse proxy
+    rated_power_kw: int = int(DEFAULT_RATED_POWER_W / 1000)
+    """The largest plant of any centre: a kiosk reporting more power is not believed."""
 
     @property
     def url(self) -> str:
@@ -65,6 +69,8 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
             if key == "trusted_proxies":
                 value = _addresses(value, f"{args.config}: [server] trusted_proxies")
             values[key] = value
+        if not 0 < int(str(values.get("rated_power_kw", 1))) <= 1_000_000:
+            raise SystemExit(f"{args.config}: [server] rated_power_kw: expected 1 to 1000000 (kW)")
         if "data" in values:
             values["data"] = (Path(args.config).parent / str(values["data"])).resolve()
     for key in _SERVER_KEYS:
@@ -95,7 +101,12 @@ def _addresses(value: object, where: str) -> tuple[str, ...]:
 
 def open_central(settings: ServerSettings) -> Central:
     settings.data.mkdir(parents=True, exist_ok=True)
-    return Central(settings.data, open_database(settings.url), max_blob_bytes=settings.max_blob_mb << 20)
+    return Central(
+        settings.data,
+        open_database(settings.url),
+        max_blob_bytes=settings.max_blob_mb << 20,
+        rated_power_w=settings.rated_power_kw * 1000.0,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return serve_forever(central, settings)
         return run_command(central, args)
-    except (CentralError, DomainError, OSError) as exc:
+    except (CentralError, OSError) as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
         return 1
     finally:

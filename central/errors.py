@@ -1,37 +1,38 @@
-"""Domain errors of the central server's rooms: what went wrong, in words; the HTTP edge picks the status.
+"""The central server's refusals in its own words; ``central.api`` and ``central.console`` pick the status.
 
-``api.py`` and ``console.py`` map each class to one status code; the command line prints the message.
+Each message is one line for the person who reads it (an admin, a technician, a kiosk's log).
 """
 
 from __future__ import annotations
 
 
-class DomainError(Exception):
-    """A refused request; the message says why in one line, for the administrator who reads it."""
+class CentralError(Exception):
+    """A request the server refuses; the subclass says why in kind, the message in words."""
 
 
-class NotFound(DomainError):  # noqa: N818 - the names the issue gives the domain errors
-    """The named thing does not exist (404)."""
+class NotFound(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """No such channel, release, draft or kiosk."""
 
 
-class Conflict(DomainError):  # noqa: N818 - the names the issue gives the domain errors
-    """The request contradicts what is already there (409)."""
+class Conflict(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """The request clashes with the server's state (an existing name, an older release, a used draft)."""
 
 
-class Invalid(DomainError):  # noqa: N818 - the names the issue gives the domain errors
-    """The request itself is wrong: a bad name, a short password (400)."""
+class Invalid(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """The request itself is malformed: a bad name, hash, level, time or body."""
 
 
-class Forbidden(DomainError):  # noqa: N818 - the names the issue gives the domain errors
-    """The caller is known but may not do this (403)."""
+class Rejected(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """Well-formed but refused on its merits: a signature that does not verify, an expired manifest."""
 
 
-HTTP_STATUS: dict[type[DomainError], int] = {NotFound: 404, Conflict: 409, Invalid: 400, Forbidden: 403}
+class Forbidden(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """The caller is known but may not do this (a kiosk on an admin endpoint, an unregistered kiosk)."""
 
 
-def http_status(error: DomainError) -> int:
-    """The status the HTTP edge answers a domain error with (400 for one it does not know)."""
-    for kind in type(error).__mro__:
-        if kind in HTTP_STATUS:
-            return HTTP_STATUS[kind]
-    return 400
+class TooLarge(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """A body, blob or batch over its limit."""
+
+
+class Unsupported(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """A body of the wrong media type (a screenshot that is not a PNG)."""

@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from kiosk.errors import ConfigError
+from kiosk.wire import LANGUAGES as LANGUAGES  # one definition, shared with the server
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "green-kiosk"
 CONFIG_ENV = "GREEN_KIOSK_CONFIG"
-LANGUAGES = ("az", "en", "ru")
 
 
 @dataclass(frozen=True)
@@ -61,21 +61,62 @@ class ContentSettings:
     cache_limit_mb: int = field(default=2048, metadata={"min": 10})
 
 
-@dataclass(frozen=True)
-class EnergySettings:
-    """Which source the generation figures are read from, and the plant it describes."""
+SOURCE_KINDS = ("simulator", "sunspec", "fronius", "central", "huawei")
+"""The kinds of energy source a config may name (``source = ...``); each is one branch in make_source."""
 
-    source: str = field(
-        default="simulator", metadata={"choices": ("simulator", "sunspec", "fronius", "central")}
-    )
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """One device of the site: the keys a single source takes, in [energy] or in each [[energy.sources]].
+
+    ``name`` is what the admin screen calls the device ("roof east"); empty means its address.
+    """
+
+    source: str = field(default="simulator", metadata={"choices": SOURCE_KINDS})
+    name: str = ""
     host: str = ""
     port: int = field(default=502, metadata={"min": 1, "max": 65535})
     unit_id: int = field(default=1, metadata={"min": 0, "max": 255})
     url: str = ""
+    timeout_seconds: float = field(default=5.0, metadata={"min": 0.1, "max": 120})
+
+    @property
+    def label(self) -> str:
+        """The device as a person recognises it: its name, else its kind and address."""
+        if self.name:
+            return self.name
+        if self.source in ("sunspec", "huawei"):
+            return f"{self.source} {self.host}:{self.port} unit {self.unit_id}"
+        if self.source in ("fronius", "central"):
+            return f"{self.source} {self.url}"
+        return self.source
+
+
+DEVICE_KEYS = tuple(f.name for f in dataclasses.fields(SourceSettings))
+
+
+@dataclass(frozen=True)
+class EnergySettings:
+    """Which sources the generation figures are read from, and the plant (site) they describe.
+
+    A site of one device is written with the device keys in [energy]; a site of several with one
+    ``[[energy.sources]]`` table per device. ``latitude``/``longitude`` place the clear-sky curve
+    that shares the energy of long gaps by daylight (and drives the simulator).
+    """
+
+    source: str = field(default="simulator", metadata={"choices": SOURCE_KINDS})
+    name: str = ""
+    host: str = ""
+    port: int = field(default=502, metadata={"min": 1, "max": 65535})
+    unit_id: int = field(default=1, metadata={"min": 0, "max": 255})
+    url: str = ""
+    timeout_seconds: float = field(default=5.0, metadata={"min": 0.1, "max": 120})
+    sources: tuple[SourceSettings, ...] = field(default=(), metadata={"tables": SourceSettings})
     poll_seconds: float = field(default=5.0, metadata={"min": 0.5})
     rated_power_w: float = field(default=30_000.0, metadata={"min": 1})
     simulator_seed: int = 0
-    timeout_seconds: float = field(default=5.0, metadata={"min": 0.1, "max": 120})
+    latitude: float = field(default=40.4, metadata={"min": -90, "max": 90})
+    longitude: float = field(default=49.87, metadata={"min": -180, "max": 180})
     stale_seconds: float = field(default=120.0, metadata={"min": 1})
     gap_limit_minutes: float = field(default=15.0, metadata={"min": 0.1, "max": 1440})
     network_url: str = ""
@@ -84,6 +125,12 @@ class EnergySettings:
     tree_kg_co2_per_year: float = field(default=21.8, metadata={"min": 0.1, "max": 1000})
     car_kg_co2_per_km: float = field(default=0.25, metadata={"min": 0.01, "max": 5})
     home_kwh_per_day: float = field(default=6.6, metadata={"min": 0.1, "max": 1000})
+
+    def devices(self) -> tuple[SourceSettings, ...]:
+        """The site's devices: the [[energy.sources]] tables, else the one device written in [energy]."""
+        if self.sources:
+            return self.sources
+        return (SourceSettings(**{key: getattr(self, key) for key in DEVICE_KEYS}),)
 
 
 @dataclass(frozen=True)
@@ -216,19 +263,24 @@ def parse_settings(text: str, path: Path) -> Settings:
 class _KeyLocator:
     """Finds the line a key was written on, so messages can point IT staff at it."""
 
-    _HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(#.*)?$")
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.lines = text.splitlines()
 
-    def where(self, table: str | None, key: str) -> str:
+    def where(self, table: str | None, key: str, index: int | None = None) -> str:
+        """``index`` picks the n-th ``[[table]]`` of an array of tables (0 = the first)."""
         current: str | None = None
+        seen: dict[str, int] = {}
         key_re = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
         for number, line in enumerate(self.lines, start=1):
             header = self._HEADER.match(line)
             if header:
-                current = header.group(1)
+                current = header.group(2)
+                count = seen[current] = seen.get(current, -1) + 1
+                if header.group(1) == "[[" and index is not None and count != index:
+                    current = None
                 if table is None and current == key:
                     return f"{self.path}, line {number}"
                 continue
@@ -245,16 +297,43 @@ def _field_type(cls: type, name: str) -> Any:
     return typing.get_type_hints(cls)[name]
 
 
-def _build_table(cls: Any, table_name: str, table: dict[str, Any], locator: _KeyLocator) -> Any:
+def _build_table(
+    cls: Any, table_name: str, table: dict[str, Any], locator: _KeyLocator, index: int | None = None
+) -> Any:
     fields = {f.name: f for f in _public_fields(cls)}
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
+    shown = f"[{table_name}]" if index is None else f"[[{table_name}]] #{index + 1}"
     for key, value in table.items():
-        where = locator.where(table_name, key)
+        where = locator.where(table_name, key, index)
         if key not in fields:
-            raise ConfigError(f"{where}: unknown key '{key}' in [{table_name}] (known: {', '.join(fields)})")
-        values[key] = _check_value(hints[key], fields[key], value, f"{where}: [{table_name}] {key}")
+            raise ConfigError(f"{where}: unknown key '{key}' in {shown} (known: {', '.join(fields)})")
+        tables = fields[key].metadata.get("tables")
+        if tables is not None:
+            values[key] = _build_tables(tables, f"{table_name}.{key}", value, locator, where)
+            continue
+        values[key] = _check_value(hints[key], fields[key], value, f"{where}: {shown} {key}")
+    if values.get("sources"):
+        mixed = [key for key in table if key in _SITE_DEVICE_KEYS]
+        if mixed:
+            raise ConfigError(
+                f"{locator.where(table_name, mixed[0])}: [{table_name}] {mixed[0]}: "
+                f"with [[{table_name}.sources]] tables, write each device's keys in its own table, "
+                "not in [energy]"
+            )
     return cls(**values)
+
+
+_SITE_DEVICE_KEYS = ("source", "name", "host", "port", "unit_id", "url", "timeout_seconds")
+
+
+def _build_tables(cls: Any, table_name: str, value: Any, locator: _KeyLocator, where: str) -> tuple[Any, ...]:
+    """An array of tables (``[[energy.sources]]``), each checked like a table of its own."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{where}: [[{table_name}]] must be tables, each starting with [[{table_name}]]")
+    if len(value) > 32:
+        raise ConfigError(f"{where}: at most 32 [[{table_name}]] tables, got {len(value)}")
+    return tuple(_build_table(cls, table_name, item, locator, index) for index, item in enumerate(value))
 
 
 def _check_value(expected: Any, spec: dataclasses.Field[Any], value: Any, label: str) -> Any:

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kiosk.checks import FAIL, OK, SKIP, WARN, CheckResult, report
 from kiosk.config import Settings, default_data_dir
 from kiosk.errors import KioskError
-from kiosk.ops import FAIL, OK, SKIP, WARN, CheckResult, report
 from kiosk.options import settings_from_options
 from kiosk.paths import RESOURCES_DIR
 

@@ -14,8 +14,8 @@ from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlparse
 
-from kiosk.config import LANGUAGES
 from kiosk.errors import ContentError
+from kiosk.wire import LANGUAGES, LEVELS
 
 log = logging.getLogger(__name__)
 
@@ -398,8 +398,8 @@ def _announcement(raw: Any, key: str, problems: _Problems) -> Announcement | Non
         return None
     item_id = _item_id(raw, key, problems)
     level = raw.get("level", "info")
-    if level not in ("info", "emergency"):
-        problems.add(f"{key}.level", f"expected 'info' or 'emergency', got {level!r}")
+    if level not in LEVELS:
+        problems.add(f"{key}.level", f"expected {' or '.join(map(repr, LEVELS))}, got {level!r}")
     text = _text(raw.get("text"), f"{key}.text", problems)
     starts = _datetime(raw.get("starts"), f"{key}.starts", problems)
     ends = _datetime(raw.get("ends"), f"{key}.ends", problems)

@@ -1,7 +1,7 @@
 """Revocation: an admin token or a kiosk's token can be revoked (kept, with the time, for the record)
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_revocation
+Revises: 0002_typed_drafts
 Create Date: 2026-11-27 15:45:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003_revocation"
+down_revision = "0002_typed_drafts"
 branch_labels = None
 depends_on = None
 
