@@ -35,7 +35,7 @@ def run(folder: Path, *, push: bool, poll_seconds: int, rounds: int) -> list[flo
     private, public = generate_keys(folder / "keys")
     server = RunningServer(folder / "central")
     server.central.add_channel("main", public.read_bytes())
-    admin = server.central.add_admin_token("bench")
+    admin = server.central.accounts.add_admin_token("bench")
     token_file = folder / "kiosk.token"
     token_file.write_text(server.central.add_kiosk("bench-1", "baku-1", "main"))
     os.chmod(token_file, 0o600)

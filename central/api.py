@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -27,6 +27,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from central.bodies import MissingBody, ReleaseBody, ReportsBody, RollbackBody, SignatureBody
 from central.errors import (
@@ -113,31 +114,31 @@ def _central(request: Request) -> Central:
 
 
 def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    central = _central(request)
+    accounts = _central(request).accounts
     token = _bearer(authorization)
-    name = central.admin_for(token)
+    name = accounts.admin_for(token)
     if name is None:
-        if central.kiosk_for(token) is not None:
+        if accounts.kiosk_for(token) is not None:
             raise Forbidden("a kiosk token cannot do this; use an admin token")
         raise Unauthorized("unknown or revoked token")
     return name
 
 
 def _kiosk(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    central = _central(request)
+    accounts = _central(request).accounts
     token = _bearer(authorization)
-    kiosk_id = central.kiosk_for(token)
+    kiosk_id = accounts.kiosk_for(token)
     if kiosk_id is None:
-        if central.admin_for(token) is not None:
+        if accounts.admin_for(token) is not None:
             raise Forbidden("this endpoint is for kiosks; use the kiosk's own token")
         raise Unauthorized("unknown or revoked token")
     return kiosk_id
 
 
 def _anyone(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    central = _central(request)
+    accounts = _central(request).accounts
     token = _bearer(authorization)
-    who = central.kiosk_for(token) or central.admin_for(token)
+    who = accounts.kiosk_for(token) or accounts.admin_for(token)
     if who is None:
         raise Unauthorized("unknown or revoked token")
     return who
@@ -151,8 +152,13 @@ DraftId = Annotated[int, Path(ge=1, le=MAX_RELEASE)]
 Name = Annotated[str, Path(max_length=128)]
 
 
-def create_app(central: Central) -> FastAPI:
-    """The ASGI application over ``central`` (uvicorn serves it; tests run it on 127.0.0.1)."""
+def create_app(central: Central, *, trusted_proxies: Sequence[str] = ()) -> FastAPI:
+    """The ASGI application over ``central`` (uvicorn serves it; tests run it on 127.0.0.1).
+
+    ``X-Forwarded-For`` and ``-Proto`` are believed only from ``trusted_proxies`` (the reverse proxy's
+    addresses): anyone else could name a new client address for every login guess. Run it with
+    uvicorn's own ``proxy_headers`` off, so that only this list counts.
+    """
     hub = PushHub()
     central.notifier.subscribe(hub.on_release)
 
@@ -171,6 +177,7 @@ def create_app(central: Central) -> FastAPI:
     )
     app.state.central = central
     app.state.hub = hub
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
 
     @app.exception_handler(CentralError)
     async def _refused(_request: Request, exc: CentralError) -> JSONResponse:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import logging
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from central.db import open_database, sqlite_url
 from central.errors import CentralError
 from central.fleet import DEFAULT_RATED_POWER_W
+from central.security import write_secret
 from central.service import Central
 
 DATABASE_ENV = "GREEN_CENTRAL_DATABASE_URL"
@@ -24,6 +28,7 @@ _SERVER_KEYS = {
     "port": int,
     "database_url": str,
     "max_blob_mb": int,
+    "trusted_proxies": list,
     "rated_power_kw": int,
 }
 
@@ -35,6 +40,7 @@ class ServerSettings:
     port: int = 8080
     database_url: str = ""
     max_blob_mb: int = 2048
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For/-Proto is believed: the reverse proxy
     rated_power_kw: int = int(DEFAULT_RATED_POWER_W / 1000)
     """The largest plant of any centre: a kiosk reporting more power is not believed."""
 
@@ -60,6 +66,8 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
                 )
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise SystemExit(f"{args.config}: [server] {key}: expected {expected.__name__}")
+            if key == "trusted_proxies":
+                value = _addresses(value, f"{args.config}: [server] trusted_proxies")
             values[key] = value
         if not 0 < int(str(values.get("rated_power_kw", 1))) <= 1_000_000:
             raise SystemExit(f"{args.config}: [server] rated_power_kw: expected 1 to 1000000 (kW)")
@@ -68,13 +76,27 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
     for key in _SERVER_KEYS:
         given = getattr(args, key, None)
         if given is not None:
-            values[key] = given
+            values[key] = _addresses(given, "--trusted-proxy") if key == "trusted_proxies" else given
     if "data" not in values:
         raise SystemExit('--data DIR is needed (or data = "DIR" in the config\'s [server] table)')
     values["data"] = Path(str(values["data"]))
     if not values.get("database_url") and os.environ.get(DATABASE_ENV):
         values["database_url"] = os.environ[DATABASE_ENV]
     return ServerSettings(**values)  # type: ignore[arg-type]
+
+
+def _addresses(value: object, where: str) -> tuple[str, ...]:
+    """IP addresses or networks ("127.0.0.1", "10.0.0.0/8"): a typo must not trust nobody silently."""
+    found = []
+    for item in value if isinstance(value, list) else [value]:
+        try:
+            ipaddress.ip_network(str(item), strict=False)
+        except ValueError as exc:
+            raise SystemExit(f"{where}: {str(item)[:60]!r} is not an IP address or network") from exc
+        if not isinstance(item, str):
+            raise SystemExit(f'{where}: write each address as text, e.g. "127.0.0.1"')
+        found.append(item)
+    return tuple(found)
 
 
 def open_central(settings: ServerSettings) -> Central:
@@ -99,20 +121,48 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--max-blob-mb", dest="max_blob_mb", type=int)
+    serve.add_argument(
+        "--trusted-proxy",
+        dest="trusted_proxies",
+        action="append",
+        metavar="ADDRESS",
+        help="believe X-Forwarded-For/-Proto from this proxy (repeatable; e.g. 127.0.0.1 for nginx here)",
+    )
     channel = commands.add_parser("add-channel", help="create a channel that accepts manifests signed by KEY")
     channel.add_argument("name")
     channel.add_argument("--public-key", type=Path, required=True, help="content.pub from kioskctl keygen")
-    token = commands.add_parser("add-admin-token", help="a token for kioskctl publish; printed once")
+    out_help = "write the token to this new file (mode 0600) instead of printing it"
+    token = commands.add_parser("add-admin-token", help="a token for kioskctl publish; shown once")
     token.add_argument("name")
-    kiosk = commands.add_parser("add-kiosk", help="register a kiosk; its token is printed once")
+    token.add_argument("--out", type=Path, help=out_help)
+    kiosk = commands.add_parser("add-kiosk", help="register a kiosk; its token is shown once")
     kiosk.add_argument("kiosk_id")
     kiosk.add_argument("--centre", required=True)
     kiosk.add_argument("--channel", default="")
+    kiosk.add_argument("--out", type=Path, help=out_help)
+    renew = commands.add_parser(
+        "renew-kiosk-token", help="a new token for a kiosk; the old one stops working"
+    )
+    renew.add_argument("kiosk_id")
+    renew.add_argument("--out", type=Path, help=out_help)
+    commands.add_parser("list-tokens", help="every admin and kiosk token: created, last used, revoked")
+    revoke = commands.add_parser("revoke-token", help="refuse a token from now on (see list-tokens)")
+    revoke.add_argument("kind", choices=("admin", "kiosk"))
+    revoke.add_argument("name", help="the admin token's name or the kiosk's id")
     user = commands.add_parser("add-user", help=f"a console login (password asked, or ${PASSWORD_ENV})")
     user.add_argument("name")
+    password = commands.add_parser(
+        "set-password", help=f"change a console password and end its sessions (or ${PASSWORD_ENV})"
+    )
+    password.add_argument("name")
+    commands.add_parser("list-users", help="console users and their open sessions")
+    remove = commands.add_parser("remove-user", help="delete a console user; its sessions end at once")
+    remove.add_argument("name")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The server logs what it does; a set-up command says only its result (and warnings).
+    level = logging.INFO if args.command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings(args)
     try:
         central = open_central(settings)
@@ -122,18 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve_forever(central, settings)
-        if args.command == "add-channel":
-            central.add_channel(args.name, args.public_key.read_bytes())
-            print(f'channel {args.name}: kiosks use [content] url = "<server>/channels/{args.name}"')
-        elif args.command == "add-admin-token":
-            print(central.add_admin_token(args.name))
-        elif args.command == "add-kiosk":
-            print(central.add_kiosk(args.kiosk_id, args.centre, args.channel))
-        elif args.command == "add-user":
-            password = os.environ.get(PASSWORD_ENV) or getpass.getpass("password: ")
-            central.add_user(args.name, password)
-            print(f"console user {args.name} saved")
-        return 0
+        return run_command(central, args)
     except (CentralError, OSError) as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
         return 1
@@ -141,18 +180,72 @@ def main(argv: list[str] | None = None) -> int:
         central.database.close()
 
 
+def run_command(central: Central, args: argparse.Namespace) -> int:
+    """One set-up command; its result on stdout, refusals raised for ``main`` to print."""
+    accounts = central.accounts
+    if args.command == "add-channel":
+        central.add_channel(args.name, args.public_key.read_bytes())
+        print(f'channel {args.name}: kiosks use [content] url = "<server>/channels/{args.name}"')
+    elif args.command == "add-admin-token":
+        _give_token(args.out, lambda: accounts.add_admin_token(args.name))
+    elif args.command == "add-kiosk":
+        _give_token(args.out, lambda: central.add_kiosk(args.kiosk_id, args.centre, args.channel))
+    elif args.command == "renew-kiosk-token":
+        _give_token(args.out, lambda: accounts.renew_kiosk_token(args.kiosk_id))
+    elif args.command == "list-tokens":
+        for item in accounts.tokens():
+            state = f"revoked {_when(item.revoked)}" if item.revoked else "active"
+            print(
+                f"{item.kind:<6} {item.name:<32} created {_when(item.created)}  "
+                f"last used {_when(item.last_used)}  {state}"
+            )
+    elif args.command == "revoke-token":
+        accounts.revoke_token(args.kind, args.name)
+        print(f"{args.kind} token {args.name} revoked: it is refused from now on")
+    elif args.command == "add-user":
+        accounts.add_user(args.name, _password())
+        print(f"console user {args.name} saved")
+    elif args.command == "set-password":
+        ended = accounts.set_password(args.name, _password())
+        print(f"console user {args.name}: password changed, {ended} sessions ended")
+    elif args.command == "list-users":
+        for found in accounts.users():
+            print(f"{found.name:<32} created {_when(found.created)}  open sessions {found.sessions}")
+    elif args.command == "remove-user":
+        accounts.remove_user(args.name)
+        print(f"console user {args.name} removed; its sessions have ended")
+    return 0
+
+
+def _give_token(out: Path | None, make: Callable[[], str]) -> None:
+    """Print the new token, or write it to a new file only its owner can read (made before the token)."""
+    if out is None:
+        print(make())
+        return
+    write_secret(out, make)
+    print(f"token written to {out} (mode 0600)")
+
+
+def _password() -> str:
+    return os.environ.get(PASSWORD_ENV) or getpass.getpass("password: ")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "never"
+
+
 def serve_forever(central: Central, settings: ServerSettings) -> int:
     import uvicorn
 
     from central.api import create_app
 
-    app = create_app(central)
+    app = create_app(central, trusted_proxies=settings.trusted_proxies)
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level="info",
-        proxy_headers=True,
+        proxy_headers=False,  # the application believes forwarded headers from trusted_proxies only
         timeout_graceful_shutdown=5,
     )
     return 0

@@ -155,6 +155,11 @@ def _safe_next(target: str | None) -> str:
     return PREFIX + "/"
 
 
+def client_address(request: Request) -> str:
+    """The browser's address (the proxy's X-Forwarded-For only when ``create_app`` trusts the proxy)."""
+    return request.client.host if request.client else "?"
+
+
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
@@ -214,7 +219,9 @@ def install_console(app: FastAPI, central: Central) -> None:
     """Add the console's routes to the server's application (and ``/`` → ``/console/``)."""
     console = Console(central)
     app.state.console = console
-    console.routers = [_public_routes(console), _protected_routes(console)]
+    from central.console_accounts import accounts_routes  # it builds on this module's pieces
+
+    console.routers = [_public_routes(console), _protected_routes(console), accounts_routes(console)]
     for router in console.routers:
         app.include_router(router)
 
@@ -260,14 +267,18 @@ def _public_routes(console: Console) -> APIRouter:
         next: Annotated[str, Form(max_length=2048)] = "",
     ) -> Response:
         text = TEXTS[language_of(request)]
-        address = request.client.host if request.client else "?"
-        if console.throttle.blocked(name, address):
-            return _login_page(request, next, name=name, error=text["login_throttled"], status=429)
-        user_id = console.central.check_user(name.strip(), password)
+        address = client_address(request)
+        attempt = console.throttle.attempt(name, address)  # counted before the password is checked
+        if not attempt.admitted:
+            error = text["login_throttled"].format(n=attempt.wait_minutes)
+            response = _login_page(request, next, name=name, error=error, status=429)
+            response.headers["Retry-After"] = str(attempt.wait_seconds)
+            return response
+        user_id = console.central.accounts.check_user(name.strip(), password)
         if user_id is None:
-            console.throttle.failed(name, address)
+            console.throttle.failed(attempt, name, address)
             return _login_page(request, next, name=name, error=text["login_wrong"], status=401)
-        console.throttle.succeeded(name, address)
+        console.throttle.succeeded(attempt)
         token, _session = console.sessions.open(user_id)
         response = RedirectResponse(_safe_next(next), status_code=303)
         response.set_cookie(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -42,6 +46,8 @@ def sqlite_url(path: Path) -> str:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        if engine.url.database and engine.url.database != ":memory:":
+            owner_only(Path(engine.url.database))
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -55,10 +61,30 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+def owner_only(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (it holds token and password hashes).
+
+    SQLite gives its -wal and -shm files the database file's mode, so those follow. A file left
+    readable by an older version is tightened.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if each.stat().st_mode & 0o077:
+                os.chmod(each, 0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("Cannot make %s readable by its owner only: %s", each, exc)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (SQLite and PostgreSQL alike)."""
     from alembic import command
     from alembic.config import Config
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # not a line per start at INFO
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

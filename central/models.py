@@ -95,6 +95,7 @@ class AdminToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     last_used: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    revoked: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # then never accepted
 
 
 class Kiosk(Base):
@@ -105,6 +106,7 @@ class Kiosk(Base):
     centre: Mapped[str] = mapped_column(String(128), index=True)
     channel: Mapped[str] = mapped_column(String(64), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_revoked: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     report_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

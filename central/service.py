@@ -1,35 +1,27 @@
-"""The central server as one object: its rooms composed, plus accounts and tokens (moving to their own room).
+"""The central server as one object: its rooms composed, so the edges need to know only this one.
 
 The web API (``central.api``), the console (``central.console``) and the command line use this facade;
 the work is done in the rooms: :mod:`central.publishing` (channels, blobs, releases),
-:mod:`central.drafts` (proposals only the admin's key approves) and :mod:`central.fleet` (reports,
-kiosks, totals). Each raises a :class:`~central.errors.CentralError` whose kind the HTTP edge maps to
-a status.
+:mod:`central.drafts` (proposals only the admin's key approves), :mod:`central.fleet` (reports,
+kiosks, totals) and :mod:`central.accounts` (tokens, users, revocation: ``self.accounts``). Each
+raises a :class:`~central.errors.CentralError` whose kind the HTTP edge maps to a status.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
+from central.accounts import Accounts
 from central.db import Database
 from central.drafts import Drafts
-from central.errors import CentralError, Conflict, Invalid
+from central.errors import CentralError, Conflict
 from central.fleet import DEFAULT_RATED_POWER_W, Fleet
-from central.models import AdminToken, Kiosk, User
+from central.models import Kiosk
 from central.publishing import Publishing, ReleaseNotifier, check_name
-from central.security import (
-    ADMIN_TOKEN_PREFIX,
-    KIOSK_TOKEN_PREFIX,
-    check_password,
-    hash_password,
-    new_token,
-    token_hash,
-)
 from kiosk.wire import NetworkTotals, ReportBatch, ReportReceipt
 
 __all__ = ["Central", "CentralError", "ReleaseNotifier"]
@@ -59,23 +51,15 @@ class Central:
         self.notifier = self.publishing.notifier
         self.channels_dir = self.publishing.channels_dir
         self.max_blob_bytes = max_blob_bytes
+        self.accounts = Accounts(database, self._now)
 
     def _now(self) -> datetime:
         return self.clock()
 
-    # --- accounts and tokens -------------------------------------------------------------------
-    def add_admin_token(self, name: str) -> str:
-        token = new_token(ADMIN_TOKEN_PREFIX)
-        with self.database.session() as session:
-            if session.scalar(select(AdminToken).where(AdminToken.name == name)) is not None:
-                raise Conflict(f"an admin token named {name!r} already exists")
-            session.add(AdminToken(name=name, token_hash=token_hash(token), created=self.clock()))
-        return token
-
+    # --- kiosks: the fleet's row, the accounts room's token -------------------------------------
     def add_kiosk(self, kiosk_id: str, centre: str, channel: str = "") -> str:
         """Register a kiosk; returns its token (shown once: only the hash is kept)."""
         check_name(kiosk_id, "kiosk id")
-        token = new_token(KIOSK_TOKEN_PREFIX)
         with self.database.session() as session:
             if session.get(Kiosk, kiosk_id) is not None:
                 raise Conflict(f"kiosk {kiosk_id!r} already exists")
@@ -84,48 +68,11 @@ class Central:
                     id=kiosk_id,
                     centre=centre,
                     channel=channel,
-                    token_hash=token_hash(token),
+                    token_hash=secrets.token_hex(32),  # no known token's hash: accounts issues the real one
                     created=self.clock(),
                 )
             )
-        return token
-
-    def add_user(self, name: str, password: str) -> None:
-        if len(password) < 10:
-            raise Invalid("a console password needs at least 10 characters")
-        with self.database.session() as session:
-            user = session.scalar(select(User).where(User.name == name))
-            if user is None:
-                session.add(User(name=name, password_hash=hash_password(password), created=self.clock()))
-            else:
-                user.password_hash = hash_password(password)
-
-    def check_user(self, name: str, password: str) -> int | None:
-        with self.database.session() as session:
-            user = session.scalar(select(User).where(User.name == name))
-            if user is None:
-                hash_password(password)  # same time as a wrong password: names cannot be probed
-                return None
-            return user.id if check_password(password, user.password_hash) else None
-
-    # --- tokens ----------------------------------------------------------------------------------
-    def admin_for(self, token: str) -> str | None:
-        """The admin token's name, or None."""
-        if not token.startswith(ADMIN_TOKEN_PREFIX):
-            return None
-        with self.database.session() as session:
-            row = session.scalar(select(AdminToken).where(AdminToken.token_hash == token_hash(token)))
-            if row is None:
-                return None
-            row.last_used = self.clock()
-            return row.name
-
-    def kiosk_for(self, token: str) -> str | None:
-        """The kiosk id a kiosk token belongs to, or None."""
-        if not token.startswith(KIOSK_TOKEN_PREFIX):
-            return None
-        with self.database.session() as session:
-            return session.scalar(select(Kiosk.id).where(Kiosk.token_hash == token_hash(token)))
+        return self.accounts.renew_kiosk_token(kiosk_id)
 
     # --- publishing -----------------------------------------------------------------------------
     def add_channel(self, name: str, public_key_pem: bytes) -> None:

@@ -54,7 +54,7 @@ def make_fleet(tmp_path: Path, database_url: str | None = None) -> Fleet:
     private, public = generate_keys(tmp_path / "keys")
     server = RunningServer(tmp_path / "central", database_url)
     server.central.add_channel("main", public.read_bytes())
-    admin_token = server.central.add_admin_token("admin")
+    admin_token = server.central.accounts.add_admin_token("admin")
     kiosks = {
         "baku-1-lobby": server.central.add_kiosk("baku-1-lobby", "baku-1", "main"),
         "ganja-lobby": server.central.add_kiosk("ganja-lobby", "ganja", "main"),

@@ -21,8 +21,15 @@ from central.service import Central
 class RunningServer:
     """One server process-in-a-thread; ``stop()`` and ``start()`` again keep the port and the data."""
 
-    def __init__(self, data: Path, database_url: str | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        data: Path,
+        database_url: str | None = None,
+        port: int = 0,
+        trusted_proxies: tuple[str, ...] = ("127.0.0.1",),
+    ) -> None:
         self.data = data
+        self.trusted_proxies = trusted_proxies  # as the README's production set-up: nginx on loopback
         data.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url or sqlite_url(data / "central.db")
         self.central = Central(data, open_database(self.database_url), max_blob_bytes=8 << 20)
@@ -44,7 +51,11 @@ class RunningServer:
         sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            create_app(self.central), log_level="warning", timeout_graceful_shutdown=1, lifespan="on"
+            create_app(self.central, trusted_proxies=self.trusted_proxies),
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+            lifespan="on",
+            proxy_headers=False,  # as `serve` runs it: the application decides whom to believe
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)

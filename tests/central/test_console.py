@@ -63,7 +63,7 @@ def report(fleet: Fleet, kiosk: str, at: datetime, **values: object) -> None:
 @pytest.fixture
 def console(fleet: Fleet) -> Iterator[Fleet]:
     """The SQLite fleet with a console user."""
-    fleet.central.add_user("admin", PASSWORD)
+    fleet.central.accounts.add_user("admin", PASSWORD)
     real_clock = fleet.central.clock
     yield fleet
     fleet.central.clock = real_clock
@@ -72,7 +72,7 @@ def console(fleet: Fleet) -> Iterator[Fleet]:
 @pytest.fixture
 def any_console(any_fleet: Fleet) -> Fleet:
     """The same, on SQLite and on PostgreSQL."""
-    any_fleet.central.add_user("admin", PASSWORD)
+    any_fleet.central.accounts.add_user("admin", PASSWORD)
     return any_fleet
 
 
@@ -218,13 +218,16 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
             "channel": "main", "level": "info", "az": "Elan", "en": "Notice", "ru": "Объявление",
             "starts": now.isoformat(), "ends": (now + timedelta(hours=1)).isoformat(),
         },
+        "/console/accounts/password": {"current": PASSWORD, "new": "x" * 12, "repeat": "x" * 12},
+        "/console/accounts/tokens/{kind}/{name}/revoke": {},
+        "/console/accounts/users/{name}/remove": {},
     }  # fmt: skip
     assert console_posts(console) == sorted([*forms, "/console/login"])  # a new form must be added here
     browser = log_in(console)
     other = log_in(console)
     other_csrf = csrf_of(other.get(f"{url}/console/", timeout=5).text)
     for path, data in forms.items():
-        target = url + path.format(kiosk_id="baku-1-lobby", name="main")
+        target = url + path.format(kiosk_id="baku-1-lobby", name="main", kind="kiosk")
         for csrf in (None, "", "wrong", other_csrf):
             body = dict(data) if csrf is None else {**data, "csrf": csrf}
             response = browser.post(target, data=body, allow_redirects=False, timeout=5)
@@ -271,7 +274,7 @@ def test_a_session_expires_after_12_hours(console: Fleet) -> None:
 
 
 def test_failed_logins_are_rate_limited_per_name_and_address(console: Fleet) -> None:
-    console.central.add_user("operator", "another-long-password")
+    console.central.accounts.add_user("operator", "another-long-password")
     url = f"{console.server.url}/console/login"
 
     def attempt(name: str, password: str) -> int:
@@ -284,7 +287,9 @@ def test_failed_logins_are_rate_limited_per_name_and_address(console: Fleet) -> 
     assert attempt("admin", PASSWORD) == 429  # even the right password, while blocked
     assert attempt("ADMIN ", PASSWORD) == 429  # the same name however it is typed
     assert attempt("operator", "another-long-password") == 303  # another name is not blocked
-    move_clock(console, timedelta(minutes=5, seconds=1))
+    move_clock(console, timedelta(minutes=14))
+    assert attempt("admin", PASSWORD) == 429  # the (name, address) brake holds for 15 minutes
+    move_clock(console, timedelta(minutes=15, seconds=1))
     assert attempt("admin", PASSWORD) == 303
 
 

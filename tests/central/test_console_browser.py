@@ -67,7 +67,7 @@ def test_an_admin_logs_in_sees_a_kiosk_report_and_rolls_back_a_release(
     fleet: Fleet, page: playwright.Page, tmp_path: Path
 ) -> None:
     expect = playwright.expect
-    fleet.central.add_user("admin", PASSWORD)
+    fleet.central.accounts.add_user("admin", PASSWORD)
     published(fleet, tmp_path, count=2, tag="v1")
     published(fleet, tmp_path, count=3, tag="v2")
     url = fleet.server.url

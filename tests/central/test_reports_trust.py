@@ -79,7 +79,7 @@ def test_a_kiosk_token_cannot_falsify_the_network_totals(fleet: Fleet) -> None:
 
 
 def test_a_kiosk_with_a_clock_ahead_is_recorded_at_server_time_and_shown_as_wrong(fleet: Fleet) -> None:
-    fleet.central.add_user("admin", PASSWORD)
+    fleet.central.accounts.add_user("admin", PASSWORD)
     now = datetime.now(UTC)
     ahead = now + timedelta(hours=3)
     beat = heartbeat(ahead, power_w=1000.0, reading_at=ahead.isoformat())
@@ -103,7 +103,7 @@ def test_a_kiosk_with_a_clock_ahead_is_recorded_at_server_time_and_shown_as_wron
 
 
 def test_a_kiosk_with_a_clock_behind_is_measured_by_its_send_time(fleet: Fleet) -> None:
-    fleet.central.add_user("admin", PASSWORD)
+    fleet.central.accounts.add_user("admin", PASSWORD)
     now = datetime.now(UTC)
     behind = now - timedelta(hours=2)  # its clock says two hours ago for what happens now
     queued = behind - timedelta(minutes=30)  # a record that waited half an hour in its outbox
@@ -199,7 +199,7 @@ def test_the_api_schema_is_for_admins_only(fleet: Fleet) -> None:
 
 
 def test_console_forms_answer_huge_numbers_and_dates_with_a_4xx(fleet: Fleet) -> None:
-    fleet.central.add_user("admin", PASSWORD)
+    fleet.central.accounts.add_user("admin", PASSWORD)
     browser = log_in(fleet)
     url = fleet.server.url
     page = browser.get(f"{url}/console/channels/main", timeout=5).text
