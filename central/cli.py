@@ -25,7 +25,9 @@ _SERVER_KEYS = {
     "database_url": str,
     "max_blob_mb": int,
     "rated_power_kw": int,
+    "workers": int,
 }
+MAX_WORKERS = 64
 
 
 @dataclass
@@ -37,6 +39,8 @@ class ServerSettings:
     max_blob_mb: int = 2048
     rated_power_kw: int = int(DEFAULT_RATED_POWER_W / 1000)
     """The largest plant of any centre: a kiosk reporting more power is not believed."""
+    workers: int = 1
+    """uvicorn worker processes; more than one needs PostgreSQL (push is shared by LISTEN/NOTIFY)."""
 
     @property
     def url(self) -> str:
@@ -74,7 +78,17 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
     values["data"] = Path(str(values["data"]))
     if not values.get("database_url") and os.environ.get(DATABASE_ENV):
         values["database_url"] = os.environ[DATABASE_ENV]
-    return ServerSettings(**values)  # type: ignore[arg-type]
+    settings = ServerSettings(**values)  # type: ignore[arg-type]
+    if not 1 <= settings.workers <= MAX_WORKERS:
+        raise SystemExit(f"workers: expected 1 to {MAX_WORKERS}, not {settings.workers}")
+    serving = getattr(args, "command", None) == "serve"
+    if serving and settings.workers > 1 and not settings.url.startswith("postgresql"):
+        raise SystemExit(
+            f"--workers {settings.workers} needs PostgreSQL (--database-url postgresql+psycopg://… or "
+            f"${DATABASE_ENV}): with SQLite only one process may serve, or push would miss releases "
+            "published through the others"
+        )
+    return settings
 
 
 def open_central(settings: ServerSettings) -> Central:
@@ -99,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--max-blob-mb", dest="max_blob_mb", type=int)
+    serve.add_argument(
+        "--workers", type=int, help="uvicorn worker processes (default 1; more need PostgreSQL)"
+    )
     channel = commands.add_parser("add-channel", help="create a channel that accepts manifests signed by KEY")
     channel.add_argument("name")
     channel.add_argument("--public-key", type=Path, required=True, help="content.pub from kioskctl keygen")
@@ -146,6 +163,24 @@ def serve_forever(central: Central, settings: ServerSettings) -> int:
 
     from central.api import create_app
 
+    if settings.workers > 1:
+        from central.workers import SETTINGS_ENV, settings_for_workers
+
+        os.environ[SETTINGS_ENV] = settings_for_workers(
+            settings.data, settings.url, central.max_blob_bytes, central.fleet.rated_power_w
+        )
+        central.database.close()  # each worker opens its own connections
+        uvicorn.run(
+            "central.workers:app",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            proxy_headers=True,
+            timeout_graceful_shutdown=5,
+        )
+        return 0
     app = create_app(central)
     uvicorn.run(
         app,
