@@ -149,6 +149,32 @@ def worker_pids(parent: int) -> list[int]:
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of ``root`` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def postmaster_pid(cluster_folder: Path) -> int:
+    return int((cluster_folder / "data" / "postmaster.pid").read_text().split()[0])
+
+
 def open_sockets(pid: int) -> int:
     try:
         return sum(
@@ -310,7 +336,10 @@ async def kiosks_main(setup: dict[str, object]) -> None:
             print(json.dumps({"stopped": "time limit"}), flush=True)
             return
         opening = await kiosks.open_streams(int(count))
+        roots = [int(str(setup[name])) for name in ("server_pid", "nginx_pid", "postgres_pid")]
+        cpu_before = [tree_cpu_seconds(pid) for pid in roots]
         latencies, errors = await kiosks.report_window(int(count), window)
+        cpu = [tree_cpu_seconds(pid) - before for pid, before in zip(roots, cpu_before, strict=True)]
         kiosks.target, kiosks.arrivals = release, []
         started = time.monotonic()
         await asyncio.to_thread(
@@ -334,6 +363,7 @@ async def kiosks_main(setup: dict[str, object]) -> None:
             "dropped": kiosks.dropped,
             "worker_sockets": [n for n in map(open_sockets, worker_pids(server_pid)) if n],
             "load": round(os.getloadavg()[0], 1),
+            "cpu_ms_per_report": [round(c * 1000 / max(1, len(latencies)), 1) for c in cpu],
         }
         print(json.dumps(row), flush=True)
         if row["p99_ms"] > P99_LIMIT_S * 1000 or len(push) < kiosks.streams or max(push) > PUSH_LIMIT_S:
@@ -385,7 +415,8 @@ def main() -> None:
             setup = work / "setup.json"
             setup.write_text(json.dumps({
                 "port": port, "tokens": tokens, "admin": admin, "key": str(key), "folder": folder,
-                "server_pid": server.pid, "window": args.window, "steps": steps,
+                "server_pid": server.pid, "nginx_pid": nginx.pid,
+                "postgres_pid": postmaster_pid(cluster.folder), "window": args.window, "steps": steps,
                 "max_seconds": args.max_minutes * 60,
             }))  # fmt: skip
             child = subprocess.Popen(
@@ -394,7 +425,7 @@ def main() -> None:
             assert child.stdout is not None
             print(
                 "  kiosks  streams  open(s)  reports  errors  p50(ms)  p99(ms)  push p50(s)  push max(s)  "
-                "sockets per worker  load"
+                "sockets per worker  load  CPU ms/report"
             )
             for line in child.stdout:
                 row = json.loads(line)
@@ -406,7 +437,8 @@ def main() -> None:
                     f"{row['errors']:6d}  {row['p50_ms']:7.1f}  {row['p99_ms']:7.1f}  "
                     f"{row['push_p50_s']:11.2f}  "
                     f"{row['push_max_s'] if row['push_max_s'] is not None else '-':>11}  "
-                    f"{'/'.join(map(str, row['worker_sockets'])):>18}  {row['load']:4.1f}"
+                    f"{'/'.join(map(str, row['worker_sockets'])):>18}  {row['load']:4.1f}  "
+                    f"{'/'.join(map(str, row['cpu_ms_per_report'])):>15}"
                     + (f"  ({row['push_received']} of {row['streams']} got the push)"
                        if row["push_received"] < row["streams"] else "")
                 )  # fmt: skip
@@ -420,6 +452,10 @@ def main() -> None:
                 process.kill()
         cluster.stop()
         shutil.rmtree(pg_folder, ignore_errors=True)
+    print(
+        "CPU ms/report: CPU time of uvicorn/nginx/PostgreSQL during the window per report (held streams' "
+        "keep-alives included)"
+    )
     print(f"Limits: p99 report latency {P99_LIMIT_S * 1000:.0f} ms, every push within {PUSH_LIMIT_S:.0f} s")
 
 
