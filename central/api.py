@@ -12,8 +12,6 @@ pydantic (``central.bodies``), bodies are bounded before they are read, and the 
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -40,6 +38,7 @@ from central.errors import (
     TooLarge,
     Unsupported,
 )
+from central.push import PushHub, event_stream, push_running
 from central.service import Central
 from kiosk.wire import MAX_RELEASE, MAX_REPORT_BYTES
 
@@ -50,7 +49,6 @@ class Unauthorized(CentralError):  # noqa: N818 - beside NotFound, Conflict, ...
     """No token, or one the server does not know: only the HTTP edge knows of tokens in headers."""
 
 
-KEEPALIVE_SECONDS = 15.0
 MAX_JSON_BYTES = 16 * 1024 * 1024  # any JSON body but a release's and a report batch's
 MAX_RELEASE_BYTES = 48 * 1024 * 1024  # a manifest of up to 32 MB in base64, and its signature
 MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024
@@ -73,30 +71,6 @@ def status_of(exc: CentralError) -> int:
         if kind in STATUS:
             return STATUS[kind]
     return 400
-
-
-class PushHub:
-    """Wakes the push (SSE) connections of a channel when a release is published from any thread."""
-
-    def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._waiters: dict[str, asyncio.Event] = {}
-        self.connections = 0
-
-    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-
-    def on_release(self, channel: str, _release: int) -> None:
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._fire, channel)
-
-    def _fire(self, channel: str) -> None:
-        waiter = self._waiters.pop(channel, None)
-        if waiter is not None:
-            waiter.set()
-
-    def waiter(self, channel: str) -> asyncio.Event:
-        return self._waiters.setdefault(channel, asyncio.Event())
 
 
 def _bearer(authorization: str | None) -> str:
@@ -163,9 +137,11 @@ def create_app(central: Central, *, trusted_proxies: Sequence[str] = ()) -> Fast
     central.notifier.subscribe(hub.on_release)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        hub.attach(asyncio.get_running_loop())
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        current = central.publishing.current_releases
+        async with push_running(hub, central.database.url, current) as listener:
+            app.state.listener = listener
+            yield
 
     app = FastAPI(
         title="Green Kiosk central server",
@@ -204,30 +180,12 @@ def create_app(central: Central, *, trusted_proxies: Sequence[str] = ()) -> Fast
     # --- push ------------------------------------------------------------------------------------
     @app.get("/channels/{channel}/events")
     async def events(channel: Name, request: Request, _who: Anyone) -> StreamingResponse:
-        await run_in_threadpool(central.channel_release, channel)  # 404 before the stream starts
-
-        async def stream() -> AsyncIterator[str]:
-            hub.connections += 1
-            try:
-                yield f"retry: 5000\n: connected to channel {channel}\n\n"
-                last: int | None = None
-                while True:
-                    waiter = hub.waiter(channel)  # taken before reading: no release slips between
-                    release = await run_in_threadpool(central.channel_release, channel)
-                    if release != last:
-                        yield f"event: release\nid: {release}\ndata: {json.dumps({'release': release})}\n\n"
-                        last = release
-                    try:
-                        await asyncio.wait_for(waiter.wait(), KEEPALIVE_SECONDS)
-                    except TimeoutError:
-                        if await request.is_disconnected():
-                            return
-                        yield ": keep-alive\n\n"
-            finally:
-                hub.connections -= 1
-
+        release = await run_in_threadpool(central.channel_release, channel)  # 404 before the stream
+        hub.update(channel, release)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+        return StreamingResponse(
+            event_stream(hub, channel, request), media_type="text/event-stream", headers=headers
+        )
 
     # --- publishing ------------------------------------------------------------------------------
     @app.post("/api/channels/{channel}/missing")

@@ -30,7 +30,9 @@ _SERVER_KEYS = {
     "max_blob_mb": int,
     "trusted_proxies": list,
     "rated_power_kw": int,
+    "workers": int,
 }
+MAX_WORKERS = 64
 
 
 @dataclass
@@ -43,6 +45,8 @@ class ServerSettings:
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For/-Proto is believed: the reverse proxy
     rated_power_kw: int = int(DEFAULT_RATED_POWER_W / 1000)
     """The largest plant of any centre: a kiosk reporting more power is not believed."""
+    workers: int = 1
+    """uvicorn worker processes; more than one needs PostgreSQL (push is shared by LISTEN/NOTIFY)."""
 
     @property
     def url(self) -> str:
@@ -82,7 +86,17 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
     values["data"] = Path(str(values["data"]))
     if not values.get("database_url") and os.environ.get(DATABASE_ENV):
         values["database_url"] = os.environ[DATABASE_ENV]
-    return ServerSettings(**values)  # type: ignore[arg-type]
+    settings = ServerSettings(**values)  # type: ignore[arg-type]
+    if not 1 <= settings.workers <= MAX_WORKERS:
+        raise SystemExit(f"workers: expected 1 to {MAX_WORKERS}, not {settings.workers}")
+    serving = getattr(args, "command", None) == "serve"
+    if serving and settings.workers > 1 and not settings.url.startswith("postgresql"):
+        raise SystemExit(
+            f"--workers {settings.workers} needs PostgreSQL (--database-url postgresql+psycopg://… or "
+            f"${DATABASE_ENV}): with SQLite only one process may serve, or push would miss releases "
+            "published through the others"
+        )
+    return settings
 
 
 def _addresses(value: object, where: str) -> tuple[str, ...]:
@@ -127,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         metavar="ADDRESS",
         help="believe X-Forwarded-For/-Proto from this proxy (repeatable; e.g. 127.0.0.1 for nginx here)",
+    )
+    serve.add_argument(
+        "--workers", type=int, help="uvicorn worker processes (default 1; more need PostgreSQL)"
     )
     channel = commands.add_parser("add-channel", help="create a channel that accepts manifests signed by KEY")
     channel.add_argument("name")
@@ -239,6 +256,28 @@ def serve_forever(central: Central, settings: ServerSettings) -> int:
 
     from central.api import create_app
 
+    if settings.workers > 1:
+        from central.workers import SETTINGS_ENV, settings_for_workers
+
+        os.environ[SETTINGS_ENV] = settings_for_workers(
+            settings.data,
+            settings.url,
+            central.max_blob_bytes,
+            central.fleet.rated_power_w,
+            settings.trusted_proxies,
+        )
+        central.database.close()  # each worker opens its own connections
+        uvicorn.run(
+            "central.workers:app",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            proxy_headers=False,  # the application believes forwarded headers from trusted_proxies only
+            timeout_graceful_shutdown=5,
+        )
+        return 0
     app = create_app(central, trusted_proxies=settings.trusted_proxies)
     uvicorn.run(
         app,

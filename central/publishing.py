@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from central.db import Database
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SHA_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+NOTIFY_CHANNEL = "green_release"  # PostgreSQL: every server process LISTENs (central.push)
 
 
 class ReleaseNotifier:
@@ -92,6 +93,11 @@ class Publishing:
     def channel_release(self, name: str) -> int:
         with self.database.session() as session:
             return channel_row(session, name).release
+
+    def current_releases(self) -> dict[str, int]:
+        """Every channel's active release (what a push listener re-reads after a reconnect)."""
+        with self.database.session() as session:
+            return {name: release for name, release in session.execute(select(Channel.name, Channel.release))}
 
     def channel_dir(self, name: str) -> Path:
         check_name(name, "channel")
@@ -176,6 +182,7 @@ class Publishing:
             ):
                 if draft.number <= parsed.release:
                     draft.status = "superseded"
+            announce_release(session, channel, parsed.release)
         log.info("Channel %s: release %d published by %s %s", channel, parsed.release, by, note)
         self.notifier.notify(channel, parsed.release)
         return parsed.release
@@ -222,6 +229,13 @@ class Publishing:
             return []
         found = content_of(manifest, None).announcements
         return sorted(found, key=lambda item: item.starts, reverse=True)
+
+
+def announce_release(session: Session, channel: str, release: int) -> None:
+    """On PostgreSQL, tell every server process in the release's own transaction (sent at commit)."""
+    if session.get_bind().dialect.name == "postgresql":
+        notify = text("SELECT pg_notify(:topic, :payload)")
+        session.execute(notify, {"topic": NOTIFY_CHANNEL, "payload": f"{channel}:{release}"})
 
 
 def channel_row(session: Session, name: str) -> Channel:
