@@ -15,14 +15,24 @@ from kiosk.content.cli_content import add_content_commands
 from kiosk.energy.cli_energy import add_energy_command
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
-from kiosk.ops import add_ops_commands
+from kiosk.ops import CheckResult, add_ops_commands
 from kiosk.options import add_common_options, log_level, settings_from_options
 from kiosk.status import app_version
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    from kiosk.doctor import token_file_check
+    from kiosk.ops import FAIL
+
     settings, data_dir = settings_from_options(args)
     where = settings.path if settings.path else "built-in defaults (no config file)"
+    try:
+        token = token_file_check(settings)
+    except KioskError as exc:
+        token = CheckResult("central", FAIL, str(exc))
+    if token.result == FAIL:
+        print(f"Config NOT OK: {where}: {token.detail}")
+        return 1
     print(f"Config OK: {where}")
     print(f"Data dir: {data_dir}")
     return 0
@@ -32,10 +42,20 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.content.blobs import BlobCache
     from kiosk.content.releases import read_states
     from kiosk.core import open_core
-    from kiosk.store.db import schema_revisions
+    from kiosk.store.db import DB_NAME, schema_revisions
 
     settings, data_dir = settings_from_options(args)
     configure_logging(None, log_level(args, settings))
+    if not (data_dir / DB_NAME).exists():  # never create one as a side effect of looking
+        return _print_status(
+            {
+                "kiosk_id": settings.kiosk.id,
+                "centre": settings.kiosk.centre,
+                "version": app_version(),
+                "database": f"no database yet ({data_dir / DB_NAME}: the kiosk creates it at start)",
+            },
+            args,
+        )
     core = open_core(settings, data_dir)
     try:
         content = core.content.active()
@@ -56,6 +76,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             status["reports_waiting"] = core.reporter.outbox.count()
     finally:
         core.close()
+    return _print_status(status, args)
+
+
+def _print_status(status: dict[str, Any], args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, ensure_ascii=False))
     else:

@@ -104,6 +104,18 @@
         <source>Close</source>
         <translation>Close</translation>
     </message>
+    <message>
+        <source>Start-up</source>
+        <translation>Start-up</translation>
+    </message>
+    <message>
+        <source>SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync and reports to the central server are off. Restart to try the normal way again.</source>
+        <translation>SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync and reports to the central server are off. Restart to try the normal way again.</translation>
+    </message>
+    <message>
+        <source>normal; the configuration was read without problems</source>
+        <translation>normal; the configuration was read without problems</translation>
+    </message>
 </context>
 <context>
     <name>AnnouncementView</name>

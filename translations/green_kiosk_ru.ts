@@ -106,6 +106,18 @@
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>
+    <message>
+        <source>Start-up</source>
+        <translation>Запуск</translation>
+    </message>
+    <message>
+        <source>SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync and reports to the central server are off. Restart to try the normal way again.</source>
+        <translation>БЕЗОПАСНЫЙ РЕЖИМ: киоск несколько раз подряд останавливался вскоре после запуска. Синхронизация контента и отчёты центральному серверу отключены. Перезапустите, чтобы снова попробовать в обычном режиме.</translation>
+    </message>
+    <message>
+        <source>normal; the configuration was read without problems</source>
+        <translation>обычный; конфигурация прочитана без ошибок</translation>
+    </message>
 </context>
 <context>
     <name>AnnouncementView</name>

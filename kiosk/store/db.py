@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 log = logging.getLogger(__name__)
+logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines at import and each step: noise
 
 DB_NAME = "kiosk.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -80,6 +81,7 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     config = _alembic_config()
+    log.info("Migrating the database from schema %s", ",".join(sorted(stored)) or "none (new database)")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")

@@ -38,7 +38,7 @@ def test_doctor_passes_the_demo_configuration(tmp_path: Path, capsys: pytest.Cap
     assert checks["content"][0] == SKIP
     assert checks["energy"][0] == OK
     assert list(checks) == [
-        "config", "display", "gl", "fonts", "data dir", "database", "clock", "content", "energy",
+        "config", "display", "gl", "fonts", "data dir", "database", "clock", "content", "central", "energy",
     ]  # fmt: skip
 
 

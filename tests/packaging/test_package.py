@@ -116,5 +116,12 @@ def test_service_unit_passes_systemd_analyze_verify(packaged: Packaged) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
     text = unit.read_text(encoding="utf-8")
-    for setting in ("Type=notify", "WatchdogSec=", "Restart=always", "StartLimitBurst=", "NotifyAccess=all"):
+    for setting in (
+        "Type=notify",
+        "WatchdogSec=",
+        "Restart=always",
+        "StartLimitIntervalSec=0",
+        "NotifyAccess=all",
+    ):
         assert setting in text
+    assert "StartLimitBurst=" not in text  # systemd never gives up on the kiosk
