@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     problems = list(startup.problems)
+    if os.environ.get("GREEN_KIOSK_APPLY_OUTPUTS") == "1":  # set by the packaged session (kiosk/session.py)
+        from kiosk.session import apply_outputs
+
+        for problem in apply_outputs(settings.display):  # before Qt: it sees the rotated screen
+            log.error("Display problem: %s", problem)
+            problems.append(problem)
 
     from kiosk.core import open_core
     from ui.app import RESTART_EXIT_CODE, KioskApp, create_application

@@ -17,6 +17,7 @@ from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
 from kiosk.ops import CheckResult, add_ops_commands
 from kiosk.options import add_common_options, log_level, settings_from_options
+from kiosk.session import add_session_command
 from kiosk.status import app_version
 
 
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_energy_command(commands)
     add_content_commands(commands)
     add_ops_commands(commands)
+    add_session_command(commands)
     return parser
 
 
