@@ -21,6 +21,7 @@ from kiosk.errors import KioskError
 from kiosk.ops import FAIL, OK, SKIP, WARN, CheckResult, report
 from kiosk.options import settings_from_options
 from kiosk.paths import RESOURCES_DIR
+from kiosk.session_checks import session_check, vaapi_check
 from kiosk.startup import LAST_GOOD_CONFIG
 
 MIN_FREE_MB = 200
@@ -43,7 +44,9 @@ def run_doctor(args: argparse.Namespace, *, now: Callable[[], datetime] | None =
     checks: list[tuple[str, Callable[[], CheckResult]]] = [
         ("config", lambda: config_result),
         ("display", _display),
+        ("session", lambda: session_check(settings)),
         ("gl", _gl),
+        ("video decoding", vaapi_check),
         ("fonts", _fonts),
         ("data dir", lambda: _data_dir(data_dir, settings)),
         ("database", lambda: _database(data_dir)),
