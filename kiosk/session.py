@@ -33,7 +33,9 @@ Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
 def cage_rotates(cage: str = "cage") -> bool:
     """Whether this cage still has ``-r`` (0.1.4 and older); its help text says so."""
     try:
-        result = subprocess.run([cage, "-h"], capture_output=True, text=True, timeout=10, check=False)
+        result = subprocess.run(
+            [cage, "-h"], capture_output=True, text=True, timeout=10, check=False, env=system_environment()
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return "Rotate the output" in result.stdout + result.stderr
@@ -101,7 +103,27 @@ def apply_outputs(display: DisplaySettings, run: Runner | None = None) -> list[s
 
 
 def _run(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(command), capture_output=True, text=True, timeout=10, check=False)
+    return subprocess.run(
+        list(command), capture_output=True, text=True, timeout=10, check=False, env=system_environment()
+    )
+
+
+def system_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a program of the system (cage, wlr-randr) started from the bundled kiosk.
+
+    PyInstaller's bundle points ``LD_LIBRARY_PATH`` at its own libraries (and keeps the original in
+    ``LD_LIBRARY_PATH_ORIG``); a system program must get its own: Debian 13's cage fails with Debian
+    12's bundled GLib ("undefined symbol: g_once_init_enter_pointer", measured).
+    """
+    env = dict(os.environ if env is None else env)
+    if not getattr(sys, "frozen", False) and "LD_LIBRARY_PATH_ORIG" not in env:
+        return env
+    original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+    if original:
+        env["LD_LIBRARY_PATH"] = original
+    else:
+        env.pop("LD_LIBRARY_PATH", None)
+    return env
 
 
 def cmd_session(args: argparse.Namespace) -> int:
@@ -118,7 +140,7 @@ def cmd_session(args: argparse.Namespace) -> int:
         print(*[f"{k}={v}" for k, v in env.items()], *command)
         return 0
     sys.stdout.flush()
-    os.execvpe(command[0], command, {**os.environ, **env})
+    os.execvpe(command[0], command, {**system_environment(), **env})
 
 
 def add_session_command(subparsers: Any) -> None:

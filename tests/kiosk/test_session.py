@@ -166,3 +166,13 @@ def test_without_output_management_the_kiosk_reports_a_problem_instead_of_failin
     if cage_rotates():  # cage 0.1.4: rotation is cage's -r; wlr-randr is refused, and the kiosk says so
         assert code != 0 and "output-management" in text
         assert problems and "cannot list the screens" in problems[0]
+
+
+def test_system_programs_get_the_library_path_the_bundle_found() -> None:
+    """The bundled kiosk's own LD_LIBRARY_PATH must not reach cage or wlr-randr (other GLib, other Qt)."""
+    from kiosk.session import system_environment
+
+    bundled = {"LD_LIBRARY_PATH": "/opt/green-kiosk/_internal", "LD_LIBRARY_PATH_ORIG": "/usr/local/lib"}
+    assert system_environment(bundled)["LD_LIBRARY_PATH"] == "/usr/local/lib"
+    assert "LD_LIBRARY_PATH_ORIG" not in system_environment(bundled)
+    assert system_environment({"PATH": "/usr/bin", "LD_LIBRARY_PATH": "/x"})["LD_LIBRARY_PATH"] == "/x"
