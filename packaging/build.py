@@ -78,6 +78,8 @@ def build_bundle(work: Path) -> Path:
         ],
         check=True,
         cwd=ROOT,
+        # A fixed hash seed: PyInstaller writes base_library.zip in set order, which changes per run.
+        env={**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(_source_date())},
     )
     return dist / PACKAGE
 
