@@ -8,11 +8,11 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
-from kiosk.config import default_data_dir, resolve_config_path
+from kiosk.config import Settings, default_data_dir, resolve_config_path
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
 from kiosk.options import add_common_options
@@ -30,22 +30,61 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot",
         metavar="DIR",
-        help="render every section, language and orientation to PNG in DIR, then exit",
+        help="render every section, service page and announcement, in each language and size, to PNG "
+        "in DIR, then exit (records no proof of play)",
     )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this installation offscreen, then exit"
+    )
+    parser.add_argument("--languages", metavar="LIST", help="with --screenshot: only these, e.g. az,en")
+    parser.add_argument("--sizes", metavar="LIST", help="with --screenshot: e.g. 1920x1080,1080x1920")
+    parser.add_argument(
+        "--preview-manifest",
+        metavar="FILE",
+        help="with --screenshot: render this manifest (and --preview-blobs) instead of the kiosk's content, "
+        "with default settings in a throwaway --data-dir (kioskctl approve --preview uses it)",
+    )
+    parser.add_argument("--preview-blobs", metavar="DIR", help="the blobs --preview-manifest names")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if "--self-test" in argv:  # what kioskctl self-test runs: the kiosk binary, checked offscreen
+        from ui.self_test import main as self_test
+
+        return self_test([a for a in argv if a != "--self-test"])
+    args = parse_args(argv)
+    if args.preview_manifest and not (args.screenshot and args.preview_blobs and args.data_dir):
+        print(
+            "green-kiosk: --preview-manifest needs --screenshot, --preview-blobs and --data-dir",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        screenshot = _screenshot_options(args)
+    except KioskError as exc:
+        print(f"green-kiosk: {exc}", file=sys.stderr)
+        return 2
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.startup import HEALTHY_SECONDS, QuickExits, load_startup_settings, remember_good_config
+    from kiosk.startup import (
+        HEALTHY_SECONDS,
+        QuickExits,
+        StartupSettings,
+        load_startup_settings,
+        remember_good_config,
+    )
     from kiosk.status import app_version
 
-    config_path, explicit = resolve_config_path(args.config)
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     configure_logging(data_dir, args.log_level or "INFO")
-    startup = load_startup_settings(config_path, data_dir, required=explicit)  # never stops the kiosk
+    if args.preview_manifest:  # nothing of this machine's kiosk: its config, data or server
+        config_path: Path | None = None
+        startup = StartupSettings(Settings(), "preview")
+    else:
+        config_path, explicit = resolve_config_path(args.config)
+        startup = load_startup_settings(config_path, data_dir, required=explicit)  # never stops the kiosk
     settings = startup.settings
     logging.getLogger().setLevel(args.log_level or settings.logging.level)
     quick_exits = QuickExits(data_dir)
@@ -73,10 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application(sys.argv[:1])
     try:
         core = open_core(settings, data_dir, safe_mode=safe_mode, problems=problems)
+        if args.preview_manifest:
+            from kiosk.content.preview import install_preview
+
+            install_preview(core.store, core.content, Path(args.preview_manifest), Path(args.preview_blobs))
     except KioskError as exc:
         log.error("Cannot start: %s", exc)
         print(f"green-kiosk: {exc}", file=sys.stderr)
         return 2
+    if args.screenshot and core.reporter is not None:
+        core.reporter.close()  # screenshots are not visitors: no proof of play, no heartbeat
+        core.reporter = None
     kiosk = KioskApp(core)
     _quit_on_signals(app)
     watchdog = None
@@ -85,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshot:
             from ui.screenshots import render_screenshots
 
-            files = render_screenshots(kiosk, Path(args.screenshot))
+            files = render_screenshots(kiosk, Path(args.screenshot), **screenshot)
             print(f"Wrote {len(files)} screenshots to {args.screenshot}")
-            return 0
+            code = 0
+            return code
         kiosk.start(locked=not args.windowed)
         window = kiosk.window
         if args.windowed:
@@ -114,6 +161,22 @@ def main(argv: list[str] | None = None) -> int:
         log.info("Green Kiosk stopping (exit code %s)", code)
         kiosk.stop()
         core.close()
+
+
+def _screenshot_options(args: argparse.Namespace) -> dict[str, Any]:
+    """--languages, --sizes and (for a preview) no staff pages, as render_screenshots' arguments."""
+    options: dict[str, Any] = {}
+    if not args.screenshot:
+        return options
+    from kiosk.content.preview import parse_languages, parse_sizes
+
+    if args.languages:
+        options["languages"] = parse_languages(args.languages)
+    if args.sizes:
+        options["sizes"] = parse_sizes(args.sizes)
+    if args.preview_manifest:
+        options["staff_pages"] = False
+    return options
 
 
 def _quit_on_signals(app: QCoreApplication) -> None:

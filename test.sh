@@ -4,9 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh dev
 echo "== ruff"
-.venv/bin/ruff check kiosk ui central tests benchmarks main.py
-.venv/bin/ruff format --check kiosk ui central tests benchmarks main.py
+.venv/bin/ruff check kiosk ui central tests benchmarks packaging main.py
+.venv/bin/ruff format --check kiosk ui central tests benchmarks packaging main.py
 echo "== mypy"
 .venv/bin/mypy
+echo "== import contracts (pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports --no-cache
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

@@ -19,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,20 +84,22 @@ class Server:
 
 
 def heartbeat_body(power: float) -> bytes:
-    now = datetime.now(UTC).isoformat()
-    beat = {
-        "id": uuid.uuid4().hex,
-        "at": now,
-        "app_version": "0.1.0",
-        "release": 1,
-        "uptime_s": 3600,
-        "energy_state": "ok",
-        "power_w": power,
-        "energy_today_wh": 12_000.0,
-        "energy_total_wh": 9e6,
-        "reading_at": now,
-    }
-    return json.dumps({"heartbeats": [beat]}).encode()
+    from kiosk.wire import Heartbeat, ReportBatch, new_id
+
+    now = datetime.now(UTC)
+    beat = Heartbeat(
+        id=new_id(),
+        at=now,
+        app_version="0.1.0",
+        release=1,
+        uptime_s=3600,
+        energy_state="ok",
+        power_w=power,
+        energy_today_wh=12_000.0,
+        energy_total_wh=9e6,
+        reading_at=now,
+    )
+    return json.dumps(ReportBatch(heartbeats=(beat,), sent_at=now).to_json()).encode()
 
 
 def load(port: int, tokens: list[str], seconds: float, connections: int) -> None:

@@ -4,13 +4,15 @@ Channel files (``/channels/<name>/manifest.json``, ``.sig``, ``blobs/<sha256>``)
 static, exactly as nginx would serve the folder ``kioskctl publish`` writes (ETag, Last-Modified,
 Range): they are signed, so anyone may fetch them, and a CDN can sit in front. Everything else needs a
 bearer token: an admin token for publishing and fleet data, a kiosk token for a kiosk's own reports.
+
+This is where HTTP meets the domain: request bodies are validated into :mod:`kiosk.wire` types by
+pydantic (``central.bodies``), bodies are bounded before they are read, and the rooms' errors
+(``central.errors``) become status codes here, each answered as ``{"error": "<one line>"}``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -19,19 +21,57 @@ from typing import Annotated, Any
 
 import anyio.from_thread
 import anyio.to_thread
-from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi import Depends, FastAPI, Header, Path, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
 
-from central.console import install_console
-from central.service import Central, CentralError
+from central.bodies import MissingBody, ReleaseBody, ReportsBody, RollbackBody, SignatureBody
+from central.errors import (
+    CentralError,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Rejected,
+    TooLarge,
+    Unsupported,
+)
+from central.service import Central
+from kiosk.wire import MAX_RELEASE, MAX_REPORT_BYTES
 
 log = logging.getLogger(__name__)
 
+
+class Unauthorized(CentralError):  # noqa: N818 - beside NotFound, Conflict, ...
+    """No token, or one the server does not know: only the HTTP edge knows of tokens in headers."""
+
+
 KEEPALIVE_SECONDS = 15.0
-MAX_JSON_BYTES = 16 * 1024 * 1024  # a manifest (32 MB at most in base64 is refused earlier by size)
+MAX_JSON_BYTES = 16 * 1024 * 1024  # any JSON body but a release's and a report batch's
+MAX_RELEASE_BYTES = 48 * 1024 * 1024  # a manifest of up to 32 MB in base64, and its signature
 MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024
+
+STATUS: dict[type[CentralError], int] = {
+    Unauthorized: 401,
+    Invalid: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    Unsupported: 415,
+    Rejected: 422,
+}
+
+
+def status_of(exc: CentralError) -> int:
+    """The HTTP status of a refusal: the nearest kind in :data:`STATUS` (400 for any other)."""
+    for kind in type(exc).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 400
 
 
 class PushHub:
@@ -60,10 +100,10 @@ class PushHub:
 
 def _bearer(authorization: str | None) -> str:
     if not authorization:
-        raise CentralError(401, "this endpoint needs 'Authorization: Bearer <token>'")
+        raise Unauthorized("this endpoint needs 'Authorization: Bearer <token>'")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise CentralError(401, "the Authorization header must be 'Bearer <token>'")
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'")
     return token.strip()
 
 
@@ -78,8 +118,8 @@ def _admin(request: Request, authorization: Annotated[str | None, Header()] = No
     name = central.admin_for(token)
     if name is None:
         if central.kiosk_for(token) is not None:
-            raise CentralError(403, "a kiosk token cannot do this; use an admin token")
-        raise CentralError(401, "unknown or revoked token")
+            raise Forbidden("a kiosk token cannot do this; use an admin token")
+        raise Unauthorized("unknown or revoked token")
     return name
 
 
@@ -89,8 +129,8 @@ def _kiosk(request: Request, authorization: Annotated[str | None, Header()] = No
     kiosk_id = central.kiosk_for(token)
     if kiosk_id is None:
         if central.admin_for(token) is not None:
-            raise CentralError(403, "this endpoint is for kiosks; use the kiosk's own token")
-        raise CentralError(401, "unknown or revoked token")
+            raise Forbidden("this endpoint is for kiosks; use the kiosk's own token")
+        raise Unauthorized("unknown or revoked token")
     return kiosk_id
 
 
@@ -99,13 +139,16 @@ def _anyone(request: Request, authorization: Annotated[str | None, Header()] = N
     token = _bearer(authorization)
     who = central.kiosk_for(token) or central.admin_for(token)
     if who is None:
-        raise CentralError(401, "unknown or revoked token")
+        raise Unauthorized("unknown or revoked token")
     return who
 
 
 Admin = Annotated[str, Depends(_admin)]
 KioskId = Annotated[str, Depends(_kiosk)]
 Anyone = Annotated[str, Depends(_anyone)]
+ReleaseNumber = Annotated[int, Path(ge=1, le=MAX_RELEASE)]
+DraftId = Annotated[int, Path(ge=1, le=MAX_RELEASE)]
+Name = Annotated[str, Path(max_length=128)]
 
 
 def create_app(central: Central) -> FastAPI:
@@ -118,28 +161,34 @@ def create_app(central: Central) -> FastAPI:
         hub.attach(asyncio.get_running_loop())
         yield
 
-    app = FastAPI(title="Green Kiosk central server", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Green Kiosk central server",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # served below, to admins only: the schema maps the attack surface
+        max_body_size=MAX_JSON_BYTES,  # each route that takes more says so
+    )
     app.state.central = central
     app.state.hub = hub
 
     @app.exception_handler(CentralError)
     async def _refused(_request: Request, exc: CentralError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse({"error": str(exc)}, status_code=exc.status, headers=headers)
+        status = status_of(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"error": str(exc)}, status_code=status, headers=headers)
 
-    async def json_body(request: Request, limit: int = MAX_JSON_BYTES) -> Any:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise CentralError(413, f"request body over {limit} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                raise CentralError(413, f"request body over {limit} bytes")
-        try:
-            return json.loads(body)
-        except ValueError as exc:
-            raise CentralError(400, f"request body is not JSON: {exc}") from exc
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": one_line(exc)}, status_code=400)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(_who: Admin) -> dict[str, Any]:
+        return app.openapi()
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -147,7 +196,7 @@ def create_app(central: Central) -> FastAPI:
 
     # --- push ------------------------------------------------------------------------------------
     @app.get("/channels/{channel}/events")
-    async def events(channel: str, request: Request, _who: Anyone) -> StreamingResponse:
+    async def events(channel: Name, request: Request, _who: Anyone) -> StreamingResponse:
         await run_in_threadpool(central.channel_release, channel)  # 404 before the stream starts
 
         async def stream() -> AsyncIterator[str]:
@@ -175,21 +224,15 @@ def create_app(central: Central) -> FastAPI:
 
     # --- publishing ------------------------------------------------------------------------------
     @app.post("/api/channels/{channel}/missing")
-    async def missing(channel: str, request: Request, _who: Admin) -> dict[str, Any]:
-        doc = await json_body(request)
-        blobs = doc.get("blobs") if isinstance(doc, dict) else None
-        if not isinstance(blobs, dict) or not all(
-            isinstance(size, int) and not isinstance(size, bool) and size >= 0 for size in blobs.values()
-        ):
-            raise CentralError(400, 'expected {"blobs": {"<sha256>": <size>, ...}}')
-        return {"missing": await run_in_threadpool(central.missing_blobs, channel, blobs)}
+    def missing(channel: Name, body: MissingBody, _who: Admin) -> dict[str, Any]:
+        return {"missing": central.missing_blobs(channel, body.blobs)}
 
-    @app.put("/api/channels/{channel}/blobs/{sha}")
-    async def put_blob(channel: str, sha: str, request: Request, _who: Admin) -> Response:
+    @app.put("/api/channels/{channel}/blobs/{sha}", max_body_size=central.max_blob_bytes)
+    async def put_blob(channel: Name, sha: Name, request: Request, _who: Admin) -> Response:
         declared = request.headers.get("content-length")
         size = int(declared) if declared is not None and declared.isdigit() else None
         if size is not None and size > central.max_blob_bytes:
-            raise CentralError(413, f"blob of {size} bytes is over the {central.max_blob_bytes} allowed")
+            raise TooLarge(f"blob of {size} bytes is over the {central.max_blob_bytes} allowed")
         stream = request.stream().__aiter__()
 
         def chunks() -> Iterator[bytes]:
@@ -202,18 +245,13 @@ def create_app(central: Central) -> FastAPI:
         created = await anyio.to_thread.run_sync(central.store_blob, channel, sha, size, chunks())
         return Response(status_code=201 if created else 200)
 
-    @app.post("/api/channels/{channel}/releases")
-    async def post_release(channel: str, request: Request, who: Admin) -> dict[str, Any]:
-        doc = await json_body(request, limit=48 * 1024 * 1024)
-        manifest, signature = _b64(doc, "manifest"), _b64(doc, "signature")
-        note = doc.get("note", "") if isinstance(doc.get("note", ""), str) else ""
-        number = await run_in_threadpool(
-            lambda: central.publish(channel, manifest, signature, by=who, note=note[:256])
-        )
+    @app.post("/api/channels/{channel}/releases", max_body_size=MAX_RELEASE_BYTES)
+    def post_release(channel: Name, body: ReleaseBody, who: Admin) -> dict[str, Any]:
+        number = central.publish(channel, body.manifest, body.signature, by=who, note=body.note)
         return {"release": number}
 
     @app.get("/api/channels/{channel}/releases")
-    def list_releases(channel: str, _who: Admin) -> dict[str, Any]:
+    def list_releases(channel: Name, _who: Admin) -> dict[str, Any]:
         return {
             "channel": channel,
             "active": central.channel_release(channel),
@@ -221,59 +259,46 @@ def create_app(central: Central) -> FastAPI:
         }
 
     @app.get("/api/channels/{channel}/releases/{number}/manifest")
-    def release_manifest(channel: str, number: int, _who: Admin) -> Response:
+    def release_manifest(channel: Name, number: ReleaseNumber, _who: Admin) -> Response:
         return Response(central.release_manifest(channel, number), media_type="application/json")
 
     @app.post("/api/channels/{channel}/rollback")
-    async def rollback(channel: str, request: Request, who: Admin) -> dict[str, Any]:
-        doc = await json_body(request)
-        number = doc.get("release") if isinstance(doc, dict) else None
-        if not isinstance(number, int) or isinstance(number, bool):
-            raise CentralError(400, 'expected {"release": <number>}')
-        draft = await run_in_threadpool(lambda: central.propose_rollback(channel, number, by=who))
-        return {"draft": draft}
+    def rollback(channel: Name, body: RollbackBody, who: Admin) -> dict[str, Any]:
+        return {"draft": central.propose_rollback(channel, body.release, by=who)}
 
     @app.get("/api/channels/{channel}/drafts")
-    def drafts(channel: str, _who: Admin) -> dict[str, Any]:
+    def drafts(channel: Name, _who: Admin) -> dict[str, Any]:
         return {"channel": channel, "drafts": central.drafts(channel)}
 
     @app.post("/api/channels/{channel}/drafts/{draft_id}/signature")
-    async def approve(channel: str, draft_id: int, request: Request, who: Admin) -> dict[str, Any]:
-        signature = _b64(await json_body(request), "signature")
-        number = await run_in_threadpool(lambda: central.approve(channel, draft_id, signature, by=who))
-        return {"release": number}
+    def approve(channel: Name, draft_id: DraftId, body: SignatureBody, who: Admin) -> dict[str, Any]:
+        return {"release": central.approve(channel, draft_id, body.signature, by=who)}
 
     # --- kiosks ----------------------------------------------------------------------------------
-    @app.post("/api/kiosk/reports")
-    async def reports(request: Request, kiosk_id: KioskId) -> dict[str, Any]:
-        doc = await json_body(request, limit=4 * 1024 * 1024)
-        if not isinstance(doc, dict):
-            raise CentralError(400, 'expected {"heartbeats": [...], "events": [...]}')
-        heartbeats, kiosk_events = doc.get("heartbeats", []), doc.get("events", [])
-        if not isinstance(heartbeats, list) or not isinstance(kiosk_events, list):
-            raise CentralError(400, "heartbeats and events must be lists")
-        return await run_in_threadpool(central.ingest, kiosk_id, heartbeats, kiosk_events)
+    @app.post("/api/kiosk/reports", max_body_size=MAX_REPORT_BYTES)
+    def reports(body: ReportsBody, kiosk_id: KioskId) -> dict[str, Any]:
+        return central.ingest(kiosk_id, body.to_wire()).to_json()
 
-    @app.put("/api/kiosk/screenshot")
+    @app.put("/api/kiosk/screenshot", max_body_size=MAX_SCREENSHOT_BYTES)
     async def screenshot(request: Request, kiosk_id: KioskId) -> Response:
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_SCREENSHOT_BYTES:
-                raise CentralError(413, f"a screenshot may have at most {MAX_SCREENSHOT_BYTES} bytes")
+                raise TooLarge(f"a screenshot may have at most {MAX_SCREENSHOT_BYTES} bytes")
         await run_in_threadpool(central.store_screenshot, kiosk_id, bytes(body))
         return Response(status_code=204)
 
     @app.get("/api/network")
     def network(_who: Anyone) -> dict[str, Any]:
-        return central.network().as_json()
+        return central.network().to_json()
 
     @app.get("/api/kiosks")
     def fleet(_who: Admin) -> dict[str, Any]:
-        return {"kiosks": [_jsonable(row) for row in central.fleet()]}
+        return {"kiosks": [_jsonable(row) for row in central.fleet.kiosks()]}
 
     @app.get("/api/kiosks/{kiosk_id}")
-    def kiosk_detail(kiosk_id: str, _who: Admin) -> dict[str, Any]:
+    def kiosk_detail(kiosk_id: Name, _who: Admin) -> dict[str, Any]:
         return {
             "kiosk": _jsonable(central.kiosk(kiosk_id)),
             "history": [_jsonable(row) for row in central.history(kiosk_id)],
@@ -281,16 +306,18 @@ def create_app(central: Central) -> FastAPI:
         }
 
     @app.post("/api/kiosks/{kiosk_id}/screenshot-request")
-    def ask_screenshot(kiosk_id: str, _who: Admin) -> Response:
+    def ask_screenshot(kiosk_id: Name, _who: Admin) -> Response:
         central.request_screenshot(kiosk_id)
         return Response(status_code=202)
 
     @app.get("/api/kiosks/{kiosk_id}/screenshot.png")
-    def kiosk_screenshot(kiosk_id: str, _who: Admin) -> Response:
+    def kiosk_screenshot(kiosk_id: Name, _who: Admin) -> Response:
         path = central.screenshot_path(kiosk_id)
         if path is None:
-            raise CentralError(404, f"no screenshot of {kiosk_id!r} yet")
+            raise NotFound(f"no screenshot of {kiosk_id!r} yet")
         return FileResponse(path, media_type="image/png")
+
+    from central.console import install_console  # the console maps errors with status_of from here
 
     install_console(app, central)
     # Public, signed, static: last, so the routes above win for the paths they name.
@@ -303,14 +330,16 @@ async def _next(stream: Any) -> bytes:
     return chunk
 
 
-def _b64(doc: Any, key: str) -> bytes:
-    value = doc.get(key) if isinstance(doc, dict) else None
-    if not isinstance(value, str):
-        raise CentralError(400, f"expected {key!r}: base64 text")
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise CentralError(400, f"{key}: not valid base64") from exc
+def one_line(exc: RequestValidationError) -> str:
+    """The first problem of a refused body, as ``heartbeats.0.power_w: <what is wrong>``."""
+    errors = exc.errors()
+    if not errors:
+        return "the request is malformed"
+    first = errors[0]
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    message = str(first.get("msg", "invalid")).splitlines()[0][:200]
+    return f"{where}: {message}{more}" if where else f"{message}{more}"
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:

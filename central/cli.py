@@ -12,11 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from central.db import open_database, sqlite_url
-from central.service import Central, CentralError
+from central.errors import CentralError
+from central.fleet import DEFAULT_RATED_POWER_W
+from central.service import Central
 
 DATABASE_ENV = "GREEN_CENTRAL_DATABASE_URL"
 PASSWORD_ENV = "GREEN_CENTRAL_PASSWORD"
-_SERVER_KEYS = {"data": str, "host": str, "port": int, "database_url": str, "max_blob_mb": int}
+_SERVER_KEYS = {
+    "data": str,
+    "host": str,
+    "port": int,
+    "database_url": str,
+    "max_blob_mb": int,
+    "rated_power_kw": int,
+}
 
 
 @dataclass
@@ -26,6 +35,8 @@ class ServerSettings:
     port: int = 8080
     database_url: str = ""
     max_blob_mb: int = 2048
+    rated_power_kw: int = int(DEFAULT_RATED_POWER_W / 1000)
+    """The largest plant of any centre: a kiosk reporting more power is not believed."""
 
     @property
     def url(self) -> str:
@@ -50,6 +61,8 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise SystemExit(f"{args.config}: [server] {key}: expected {expected.__name__}")
             values[key] = value
+        if not 0 < int(str(values.get("rated_power_kw", 1))) <= 1_000_000:
+            raise SystemExit(f"{args.config}: [server] rated_power_kw: expected 1 to 1000000 (kW)")
         if "data" in values:
             values["data"] = (Path(args.config).parent / str(values["data"])).resolve()
     for key in _SERVER_KEYS:
@@ -66,7 +79,12 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
 
 def open_central(settings: ServerSettings) -> Central:
     settings.data.mkdir(parents=True, exist_ok=True)
-    return Central(settings.data, open_database(settings.url), max_blob_bytes=settings.max_blob_mb << 20)
+    return Central(
+        settings.data,
+        open_database(settings.url),
+        max_blob_bytes=settings.max_blob_mb << 20,
+        rated_power_w=settings.rated_power_kw * 1000.0,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,11 +8,9 @@ signs with ``kioskctl approve`` on their own machine.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import Callable, Coroutine, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,9 +22,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
-from central.service import Central, CentralError
+from central.drafts import MAX_CENTRES, AnnouncementDraft, Rollback, params_of
+from central.errors import CentralError, NotFound
+from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
+from kiosk.wire import MAX_RELEASE, parse_time
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +199,7 @@ class _ConsoleRoute(APIRoute):
                         return await run_in_threadpool(console.error, request, 403, text["csrf_refused"])
                 return await handler(request)
             except CentralError as exc:
-                return await run_in_threadpool(console.error, request, exc.status, str(exc))
+                return await run_in_threadpool(console.error, request, status_of(exc), str(exc))
 
         return guarded
 
@@ -317,7 +319,7 @@ def _protected_routes(console: Console) -> APIRouter:
 
     @router.get("/")
     def fleet_page(request: Request) -> HTMLResponse:
-        kiosks = central.fleet()
+        kiosks = central.fleet.kiosks()
         active = {name: central.channel_release(name) for name in central.channel_names()}
         return console.page(
             request,
@@ -346,7 +348,7 @@ def _protected_routes(console: Console) -> APIRouter:
     def screenshot(kiosk_id: str) -> Response:
         path = central.screenshot_path(kiosk_id)
         if path is None:
-            raise CentralError(404, f"no screenshot of {kiosk_id!r} yet")
+            raise NotFound(f"no screenshot of {kiosk_id!r} yet")
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, no-cache"})
 
     @router.post("/kiosks/{kiosk_id}/screenshot-request")
@@ -365,7 +367,7 @@ def _protected_routes(console: Console) -> APIRouter:
         formats = Formats(language_of(request), central.clock())
         for draft in drafts:
             draft["command"] = approve_command(base, name, draft["id"])
-            draft["shown"] = describe_draft(draft["kind"], draft["description"], formats)
+            draft["shown"] = describe_draft(draft, formats)
         return console.page(
             request,
             "channel.html",
@@ -377,7 +379,9 @@ def _protected_routes(console: Console) -> APIRouter:
         )
 
     @router.post("/channels/{name}/rollback")
-    def rollback(name: str, request: Request, release: Annotated[int, Form(ge=1)]) -> RedirectResponse:
+    def rollback(
+        name: str, request: Request, release: Annotated[int, Form(ge=1, le=MAX_RELEASE)]
+    ) -> RedirectResponse:
         draft = central.propose_rollback(name, release, by=f"console:{who(request).user_name}")
         log.info(
             "Console: %s proposed rolling %s back to %d (draft %d)",
@@ -405,7 +409,7 @@ def _protected_routes(console: Console) -> APIRouter:
             key: str(form.get(key, ""))[:2000]
             for key in ("channel", "level", "starts", "ends", "az", "en", "ru")
         }
-        centres = [str(c)[:128] for c in form.getlist("centres")]
+        centres = [str(c)[:128] for c in form.getlist("centres")][:MAX_CENTRES]
         text = TEXTS[language_of(request)]
         starts, ends = _local_time(values["starts"]), _local_time(values["ends"])
         error = ""
@@ -433,7 +437,8 @@ def _protected_routes(console: Console) -> APIRouter:
                 )
             )
         except CentralError as exc:
-            return await run_in_threadpool(_announcements, request, values, str(exc), exc.status, centres)
+            status = status_of(exc)
+            return await run_in_threadpool(_announcements, request, values, str(exc), status, centres)
         log.info("Console: %s proposed an announcement on %s (draft %d)", by, values["channel"], draft)
         return RedirectResponse(f"{PREFIX}/channels/{quote(values['channel'])}#drafts", status_code=303)
 
@@ -443,15 +448,24 @@ def _protected_routes(console: Console) -> APIRouter:
         names = central.channel_names()
         current = []
         for name in names:
-            for item in _announcements_of(central, name):
-                current.append({"channel": name, **item})
+            for item in central.publishing.announcements(name):
+                current.append(
+                    {
+                        "channel": name,
+                        "level": item.level,
+                        "starts": item.starts,
+                        "ends": item.ends,
+                        "text": item.text,
+                        "centres": item.centres,
+                    }
+                )
         return console.page(
             request,
             "announcements.html",
             status,
             values=values,
             chosen_centres=centres or [],
-            centres=sorted({k["centre"] for k in central.fleet()}),
+            centres=sorted({k["centre"] for k in central.fleet.kiosks()}),
             current=current,
             error=error,
             now=central.clock(),
@@ -466,58 +480,24 @@ def approve_command(base: str, channel: str, draft: int | None = None) -> str:
     return command + (f" --draft {draft}" if draft is not None else "")
 
 
-def describe_draft(kind: str, description: str, formats: Formats) -> str:
-    """The service's one-line description of a draft, in the reader's language where it is known."""
+def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:
+    """A draft in the reader's language, rendered from its kind and parameters (never from a sentence)."""
     t = formats.t
-    if kind == "rollback" and (
-        found := re.fullmatch(r"roll back to the content of release (\d+)", description)
-    ):
-        return t["draft_rollback"].format(n=found.group(1))
-    if kind == "announcement" and (
-        found := re.fullmatch(r"announcement until (\S+): (.*)", description, re.S)
-    ):
-        try:
-            until = formats.when(datetime.fromisoformat(found.group(1)))
-        except ValueError:
-            return description
-        return t["draft_announcement"].format(when=until, text=found.group(2))
-    return description
-
-
-def _announcements_of(central: Central, channel: str) -> list[dict[str, Any]]:
-    """The announcements in the channel's active release, with start and end as times."""
-    active = central.channel_release(channel)
-    if active == 0:
-        return []
-    content = json.loads(central.release_manifest(channel, active)).get("content", {})
-    found = []
-    for raw in content.get("announcements", []):
-        if not isinstance(raw, dict):
-            continue
-        try:
-            starts = datetime.fromisoformat(str(raw.get("starts"))).astimezone(UTC)
-            ends = datetime.fromisoformat(str(raw.get("ends"))).astimezone(UTC)
-        except ValueError:
-            continue
-        texts = raw.get("text") if isinstance(raw.get("text"), dict) else {}
-        found.append(
-            {
-                "level": str(raw.get("level", "info")),
-                "starts": starts,
-                "ends": ends,
-                "text": texts,
-                "centres": [str(c) for c in raw.get("centres", []) if isinstance(c, str)],
-            }
-        )
-    return sorted(found, key=lambda item: item["starts"], reverse=True)
+    params = params_of(str(draft["kind"]), draft.get("params"))
+    if isinstance(params, Rollback):
+        return t["draft_rollback"].format(n=params.release)
+    if isinstance(params, AnnouncementDraft):
+        text = params.texts.get(formats.lang) or params.texts["az"]
+        return t["draft_announcement"].format(when=formats.when(params.ends), text=text)
+    return str(draft.get("description", ""))
 
 
 def _local_time(value: str) -> datetime | None:
-    """A ``datetime-local`` field, read as Baku time."""
+    """A ``datetime-local`` field, read as Baku time; None unless it is a plausible time."""
     try:
         moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=BAKU)
+        return parse_time(moment, "time")
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BAKU)
-    return moment.astimezone(UTC)

@@ -77,7 +77,8 @@ class Draft(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # "rollback" | "announcement"
-    description: Mapped[str] = mapped_column(String(512))
+    description: Mapped[str] = mapped_column(String(512))  # English, for the API and the log
+    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON: what the draft is, to render it
     number: Mapped[int] = mapped_column(Integer)  # the release number it will become
     manifest: Mapped[bytes] = mapped_column(LargeBinary)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -116,6 +117,8 @@ class Kiosk(Base):
     energy_total_wh: Mapped[float | None] = mapped_column(Float, nullable=True)
     reading_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    clock_skew_s: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # its clock ahead by
+    doubt: Mapped[str] = mapped_column(Text, default="")  # why its latest reading was not believed
     screenshot_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     screenshot_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 

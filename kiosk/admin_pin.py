@@ -12,12 +12,18 @@ from kiosk.kdf import ALGORITHM, pbkdf2_hash, pbkdf2_verify
 log = logging.getLogger(__name__)
 
 ITERATIONS = 200_000
+MIN_DIGITS, MAX_DIGITS = 4, 12
+"""The PIN pad (ui/widgets/pin_pad.py) enters 0-9 only, at most MAX_DIGITS of them."""
+_PAD_DIGITS = frozenset("0123456789")
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:
     """``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``, the form ``[admin] pin_hash`` takes."""
-    if not pin.isdigit() or not 4 <= len(pin) <= 12:
-        raise ValueError("the PIN must be 4 to 12 digits")
+    # str.isdigit() also accepts "١٢٣٤" or "¹²³⁴", which the pad can never enter: a PIN nobody can type.
+    if not pin or not set(pin) <= _PAD_DIGITS or not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
+        raise ValueError(
+            f"the PIN must be {MIN_DIGITS} to {MAX_DIGITS} digits, each one of 0-9 (the pad has no others)"
+        )
     return pbkdf2_hash(pin, iterations, salt=salt)
 
 

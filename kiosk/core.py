@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +15,9 @@ from kiosk.energy.reading import EnergyReading
 from kiosk.energy.service import EnergyService
 from kiosk.errors import ConfigError, SourceError
 from kiosk.logsetup import recent_problems
-from kiosk.status import KioskStatus, app_version, read_state
+from kiosk.status import KioskStatus, app_version, disk_space, read_state
 from kiosk.store.db import Store, open_store
+from kiosk.wire import APP_VERSION_MAX, ENERGY_STATE_MAX, LAST_ERROR_MAX, Heartbeat, new_id
 
 if TYPE_CHECKING:
     from kiosk.content.sync_service import ContentSyncService
@@ -44,22 +46,24 @@ class KioskCore:
     safe_mode: bool = False
     """Started after repeated quick crashes: content sync, push and reports to the central server off."""
 
-    def heartbeat(self) -> dict[str, Any]:
-        """One heartbeat's fields for the central server (reads the store: not on the GUI thread)."""
+    def heartbeat(self) -> Heartbeat:
+        """One heartbeat for the central server (reads the store: not on the GUI thread)."""
         energy = self.energy.current()
-        state = energy.state if not energy.error else f"{energy.state}: {energy.error}"
+        state = energy.short_state if not energy.error else f"{energy.short_state}: {energy.error}"
         problems = recent_problems.latest(1)
-        return {
-            "app_version": app_version(),
-            "release": self.content.active().release,
-            "uptime_s": int(time.monotonic() - self.started),
-            "energy_state": state[:256],
-            "power_w": energy.power_w,
-            "energy_today_wh": energy.energy_today_wh,
-            "energy_total_wh": energy.energy_total_wh,
-            "reading_at": None if energy.read_at is None else energy.read_at.isoformat(),
-            "last_error": problems[0] if problems else "",
-        }
+        return Heartbeat(
+            id=new_id(),
+            at=datetime.now(UTC),
+            app_version=app_version()[:APP_VERSION_MAX],
+            release=self.content.active().release,
+            uptime_s=int(time.monotonic() - self.started),
+            energy_state=state[:ENERGY_STATE_MAX],
+            power_w=energy.power_w,
+            energy_today_wh=energy.energy_today_wh,
+            energy_total_wh=energy.energy_total_wh,
+            reading_at=energy.read_at,
+            last_error=problems[0][:LAST_ERROR_MAX] if problems else "",
+        )
 
     def status(self) -> KioskStatus:
         """What the admin screen shows (reads the store: call it off the hot path)."""
@@ -78,6 +82,7 @@ class KioskCore:
             recent_problems=recent_problems.latest(10),
             startup_problems=list(self.problems),
             safe_mode=self.safe_mode,
+            disk=_disk_line(self.data_dir),
             **self._report_status(),
         )
 
@@ -97,6 +102,13 @@ class KioskCore:
         if self.reporter is not None:
             self.reporter.close()
         self.store.close()
+
+
+def _disk_line(data_dir: Path) -> str:
+    try:
+        return disk_space(data_dir).describe()
+    except OSError as exc:
+        return f"cannot read the free space of {data_dir}: {exc.strerror or exc}"
 
 
 def open_core(

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kiosk.checks import FAIL, OK, SKIP, WARN, CheckResult, report
 from kiosk.config import Settings, default_data_dir
 from kiosk.errors import KioskError
-from kiosk.ops import FAIL, OK, SKIP, WARN, CheckResult, report
 from kiosk.options import settings_from_options
 from kiosk.paths import RESOURCES_DIR
 from kiosk.session_checks import session_check, vaapi_check
 from kiosk.startup import LAST_GOOD_CONFIG
+from kiosk.status import disk_space
 
 MIN_FREE_MB = 200
 """Below this the database and logs may fail to write: FAIL. Below the content cache limit: WARN."""
@@ -137,7 +138,10 @@ def _data_dir(data_dir: Path, settings: Settings) -> CheckResult:
         who = f"user {_user()}"
         what = "" if existing == data_dir else f" (it does not exist; {existing} is not writable either)"
         return CheckResult("data dir", FAIL, f"{data_dir} is not writable for {who}{what}")
-    free_mb = shutil.disk_usage(existing).free // (1024 * 1024)
+    space = disk_space(data_dir)
+    if space.full:
+        return CheckResult("data dir", FAIL, f"{data_dir}: writable, but {space.describe()}")
+    free_mb = space.free_bytes // (1024 * 1024)
     detail = f"{data_dir}: writable, {free_mb:,} MB free"
     if free_mb < MIN_FREE_MB:
         return CheckResult(

@@ -21,3 +21,7 @@ class SourceError(KioskError):
 
 class ContentError(KioskError):
     """A content source, manifest or blob is invalid."""
+
+
+class DiskFullError(KioskError):
+    """The kiosk's disk has too little free space for what it is about to write."""

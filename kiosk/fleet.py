@@ -14,18 +14,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import requests
 
-from kiosk.config import Settings
+from kiosk.config import Settings, named_path, read_named_file
 from kiosk.errors import ConfigError
-from kiosk.outbox import EVENT, HEARTBEAT, Outbox, OutboxRecord
+from kiosk.outbox import Outbox, OutboxRecord
+from kiosk.wire import MAX_BATCH, Heartbeat, PlayEvent, ReportBatch, new_id
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 1000  # the server's limit per request
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 60.0
 SCREENSHOT_TIMEOUT_S = 10.0
 
@@ -35,12 +34,10 @@ def read_kiosk_token(settings: Settings) -> str:
     central = settings.central
     if not central.token_file:
         raise ConfigError("[central] token_file: needed when [central] url is set")
-    path = Path(central.token_file)
-    if not path.is_absolute() and settings.path is not None:
-        path = settings.path.parent / path
+    path = named_path(settings, central.token_file)
     try:
+        token = read_named_file(path, "[central] token_file").decode("utf-8").strip()
         mode = path.stat().st_mode
-        token = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"[central] token_file: cannot read {path}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
@@ -65,7 +62,7 @@ class SendResult:
 class Reporter:
     """Queues heartbeats and events in the outbox and sends them from its own thread.
 
-    ``heartbeat`` builds one heartbeat's fields (called from the sender thread every
+    ``heartbeat`` builds one heartbeat (called from the sender thread every
     ``heartbeat_seconds``). ``screenshot_provider`` (set by the UI) returns a PNG or None; it is called
     from the sender thread, so it must hand the work to the GUI thread and wait.
     """
@@ -75,7 +72,7 @@ class Reporter:
         outbox: Outbox,
         server_url: str,
         token: str,
-        heartbeat: Callable[[], dict[str, Any]],
+        heartbeat: Callable[[], Heartbeat],
         *,
         heartbeat_seconds: float = 60.0,
         batch_size: int = 500,
@@ -112,14 +109,20 @@ class Reporter:
         at: datetime | None = None,
     ) -> str:
         """Queue one play or interaction event (blocks on the store: not from the GUI thread)."""
-        fields: dict[str, Any] = {"kind": kind, "section": section, "item": item, "language": language}
-        if seconds is not None:
-            fields["seconds"] = round(seconds, 3)
-        return self.outbox.add(EVENT, fields, at=at)
+        event = PlayEvent(
+            id=new_id(),
+            at=at or self._clock(),
+            kind=kind,
+            section=section,
+            item=item,
+            seconds=None if seconds is None else round(seconds, 3),
+            language=language,
+        )
+        return self.outbox.add(event)
 
     def record_heartbeat(self) -> str:
         """Queue a heartbeat built now (the sender thread does this every ``heartbeat_seconds``)."""
-        event_id = self.outbox.add(HEARTBEAT, self.heartbeat())
+        event_id = self.outbox.add(self.heartbeat())
         self.outbox.trim()
         return event_id
 
@@ -200,10 +203,11 @@ class Reporter:
 
     def _deliver(self, batch: list[OutboxRecord]) -> tuple[bool, int, str]:
         """Post one batch; a batch the server refuses as malformed is split until the bad record is found."""
-        body = {
-            "heartbeats": [r.payload for r in batch if r.kind == HEARTBEAT],
-            "events": [r.payload for r in batch if r.kind == EVENT],
-        }
+        body = ReportBatch(
+            heartbeats=tuple(r.message for r in batch if isinstance(r.message, Heartbeat)),
+            events=tuple(r.message for r in batch if isinstance(r.message, PlayEvent)),
+            sent_at=self._clock(),
+        ).to_json()
         url = f"{self.server_url}/api/kiosk/reports"
         try:
             response = self._http.post(url, json=body, timeout=self.timeout)

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxRow
+from kiosk.wire import Heartbeat, PlayEvent
 
 log = logging.getLogger(__name__)
 
@@ -29,39 +27,49 @@ DEFAULT_LIMIT = 50_000
 
 @dataclass(frozen=True)
 class OutboxRecord:
-    """One queued record: its row id (to delete it once sent), kind and the JSON the server receives."""
+    """One queued record: its row id (to delete it once sent), kind and the message the server receives."""
 
     row_id: int
     kind: str
-    payload: dict[str, Any]
+    message: Heartbeat | PlayEvent
 
 
 class Outbox:
     """Queue of records for the central server, in the kiosk's store (safe from any thread)."""
 
-    def __init__(
-        self, store: Store, *, limit: int = DEFAULT_LIMIT, clock: Callable[[], datetime] | None = None
-    ) -> None:
+    def __init__(self, store: Store, *, limit: int = DEFAULT_LIMIT) -> None:
         self.store = store
         self.limit = limit
-        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
 
-    def add(self, kind: str, fields: dict[str, Any], *, at: datetime | None = None) -> str:
-        """Queue one record; returns its id. ``at`` (aware) defaults to now."""
-        if kind not in (HEARTBEAT, EVENT):
-            raise ValueError(f"unknown outbox kind {kind!r}")
-        when = at or self._clock()
-        event_id = uuid.uuid4().hex
-        payload = {"id": event_id, "at": when.isoformat(), **fields}
+    def add(self, message: Heartbeat | PlayEvent) -> str:
+        """Queue one message; returns its id."""
+        kind = HEARTBEAT if isinstance(message, Heartbeat) else EVENT
         with self.store.session() as session:
-            session.add(OutboxRow(event_id=event_id, kind=kind, payload=json.dumps(payload), created=when))
-        return event_id
+            session.add(
+                OutboxRow(
+                    event_id=message.id,
+                    kind=kind,
+                    payload=json.dumps(message.to_json()),
+                    created=message.at,
+                )
+            )
+        return message.id
 
     def oldest(self, limit: int) -> list[OutboxRecord]:
-        """Up to ``limit`` records, oldest first."""
+        """Up to ``limit`` records, oldest first; a row that no longer reads as a message is dropped."""
+        records: list[OutboxRecord] = []
+        unreadable: list[int] = []
         with self.store.session() as session:
             rows = session.scalars(select(OutboxRow).order_by(OutboxRow.id).limit(limit)).all()
-            return [OutboxRecord(r.id, r.kind, json.loads(r.payload)) for r in rows]
+            for row in rows:
+                try:
+                    records.append(OutboxRecord(row.id, row.kind, _message(row.kind, row.payload)))
+                except (ValueError, TypeError) as exc:
+                    log.error("Outbox record %d cannot be read and is dropped: %s", row.id, exc)
+                    unreadable.append(row.id)
+            if unreadable:
+                session.execute(delete(OutboxRow).where(OutboxRow.id.in_(unreadable)))
+        return records
 
     def remove(self, records: list[OutboxRecord]) -> None:
         """Delete records the server has acknowledged."""
@@ -103,3 +111,14 @@ class Outbox:
             dropped.get(EVENT, 0),
         )
         return sum(dropped.values())
+
+
+def _message(kind: str, payload: str) -> Heartbeat | PlayEvent:
+    doc: Any = json.loads(payload)
+    if not isinstance(doc, dict):
+        raise ValueError("not a JSON object")
+    if kind == HEARTBEAT:
+        return Heartbeat.from_json(doc)
+    if kind == EVENT:
+        return PlayEvent.from_json(doc)
+    raise ValueError(f"unknown kind {kind!r}")

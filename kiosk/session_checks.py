@@ -12,8 +12,8 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kiosk.checks import FAIL, OK, WARN, CheckResult
 from kiosk.config import Settings
-from kiosk.ops import FAIL, OK, WARN, CheckResult
 from kiosk.session import cage_rotates
 
 PAM_DIRS = ("/usr/lib/x86_64-linux-gnu/security", "/lib/x86_64-linux-gnu/security", "/usr/lib/security")

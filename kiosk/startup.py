@@ -40,7 +40,8 @@ class StartupSettings:
 
     settings: Settings
     origin: str
-    """"file" (the config file as written), "last good" (the saved copy) or "defaults"."""
+    """"file" (the config file as written), "last good" (the saved copy), "defaults" or "preview"
+    (main.py --preview-manifest: default settings, nothing of this machine's config)."""
     problems: tuple[str, ...] = ()
     config_text: str | None = field(default=None, repr=False)
     """The config file's text when it parsed cleanly (saved as the last good one once the kiosk runs)."""
@@ -164,7 +165,7 @@ def _where(path: Path, text: str, table: str, key: str) -> str:
 
 
 def _toml_value(value: Any) -> str | None:
-    """A TOML literal for the value kinds settings use; None for anything else (dates, nested tables)."""
+    """A TOML literal for the value kinds settings use; None for anything else (dates, deeper nesting)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -178,6 +179,11 @@ def _toml_value(value: Any) -> str | None:
     if isinstance(value, list):
         items = [_toml_value(v) for v in value]
         return None if any(i is None for i in items) else "[" + ", ".join(i for i in items if i) + "]"
+    if isinstance(value, dict):  # one of [[energy.sources]]: written back as an inline table
+        pairs = {json.dumps(key): _toml_value(item) for key, item in value.items()}
+        if any(item is None for item in pairs.values()):
+            return None
+        return "{" + ", ".join(f"{key} = {item}" for key, item in pairs.items()) + "}"
     return None
 
 

@@ -97,6 +97,7 @@ def stage_package(bundle: Path, stage: Path, version: str) -> Path:
     _install(DEBIAN_DIR / "pam", stage / "etc/pam.d/green-kiosk", 0o644)
     _install(DEBIAN_DIR / "green-kiosk.service", stage / "lib/systemd/system/green-kiosk.service", 0o644)
     _install(DEBIAN_DIR / "sysusers.conf", stage / "usr/lib/sysusers.d/green-kiosk.conf", 0o644)
+    _install_updater(stage)
     doc = stage / "usr/share/doc" / PACKAGE
     _install(DEBIAN_DIR / "copyright", doc / "copyright", 0o644)
     _install(ROOT / "packaging/README.md", doc / "README.md", 0o644)
@@ -161,6 +162,14 @@ def build(
     stage = stage_package(bundle, work / "stage" / f"{PACKAGE}_{package_version}", package_version)
     result = build_deb(stage, out_dir, compression)
     return BuildResult(bundle, result, package_version, bundle_seconds, time.monotonic() - started)
+
+
+def _install_updater(stage: Path) -> None:
+    """The unattended update from the signed apt repository (packaging/repo.py): off until enrolled."""
+    _install(DEBIAN_DIR / "green-kiosk-update", stage / "usr/lib/green-kiosk/green-kiosk-update", 0o755)
+    _install(DEBIAN_DIR / "green-kiosk-enroll-updates", stage / "usr/sbin/green-kiosk-enroll-updates", 0o755)
+    for unit in ("green-kiosk-update.service", "green-kiosk-update.timer"):
+        _install(DEBIAN_DIR / unit, stage / "lib/systemd/system" / unit, 0o644)
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -254,6 +263,12 @@ def _size_mb(path: Path) -> float:
     return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() or p.is_symlink()) / 1e6
 
 
+def _publish(deb: Path, repo: Path, key: Path) -> int:
+    """The release's last step: packaging/repo.py adds the .deb to the signed update repository."""
+    return subprocess.run([sys.executable, str(ROOT / "packaging/repo.py"), "publish", "--repo", str(repo),
+                           "--key", str(key), str(deb)]).returncode  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the .deb goes (dist/)")
@@ -262,7 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compression", choices=("xz", "gzip", "zstd", "none"), default="xz")
     parser.add_argument("--reuse-bundle", action="store_true", help="skip PyInstaller if a bundle exists")
     parser.add_argument("--bundle-only", action="store_true", help="build the bundle, not the .deb")
+    parser.add_argument("--publish", type=Path, metavar="REPO", help="then publish the .deb there")
+    parser.add_argument("--key", type=Path, help="with --publish: the repository's secret key file")
     args = parser.parse_args(argv)
+    if args.publish is not None and (args.key is None or not args.key.is_file()):
+        parser.error("--publish needs --key FILE: the secret key of the update repository")
     result = build(
         args.out.resolve(),
         args.work.resolve(),
@@ -274,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bundle   {result.bundle}  {_size_mb(result.bundle):.0f} MB  ({result.bundle_seconds:.0f} s)")
     if result.deb is not None:
         print(f"package  {result.deb}  {_size_mb(result.deb):.0f} MB  ({result.deb_seconds:.0f} s)")
+    if args.publish is not None and result.deb is not None:
+        return _publish(result.deb, args.publish, args.key)
     return 0
 
 

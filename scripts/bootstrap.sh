@@ -5,6 +5,13 @@
 set -euo pipefail
 profile=${1:-runtime}
 cd "$(dirname "$0")/.."
+# One lock per profile, every file's hash in it (scripts/lock.sh writes them from requirements/*.in).
+case "$profile" in
+  runtime) lock=requirements/kiosk.txt ;;
+  central) lock=requirements/central.txt ;;
+  dev) lock=requirements/dev.txt ;;
+  *) echo "Unknown profile '$profile': use runtime, dev or central." >&2; exit 2 ;;
+esac
 
 # Qt's xcb/wayland platform plugins, QtMultimedia (PulseAudio client) and fonts need these.
 runtime_debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
@@ -14,7 +21,9 @@ runtime_debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # open real windows under Xvfb. Packaging (tests/packaging): PyInstaller needs binutils (objdump);
 # the .deb is checked with lintian, its service with systemd-analyze (which wants cage, the ExecStart).
 # The central server's tests run on a throwaway PostgreSQL cluster too, its console in headless Chromium.
-dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium)
+# The update repository (packaging/repo.py) is built with apt-ftparchive (apt-utils) and signed with gpg;
+# its signature is checked with sqv too, the verifier of Debian 13's apt.
+dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium apt-utils gpg gpg-agent sqv)
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
@@ -50,14 +59,11 @@ if [ ! -x .venv/bin/python ]; then
   echo "== Creating .venv"
   "$python" -m venv .venv
 fi
-req=requirements.txt
-[ "$profile" = dev ] && req=requirements-dev.txt
-[ "$profile" = central ] && req=requirements-central.txt
 stamp=.venv/.green-kiosk-$profile
-want=$(cat requirements.txt requirements-central.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat "$lock" pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "== Installing Python packages ($req)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+  echo "== Installing Python packages ($lock)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi

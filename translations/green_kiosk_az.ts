@@ -81,6 +81,10 @@
         <translation>Enerji mənbəyi</translation>
     </message>
     <message>
+        <source>Data disk</source>
+        <translation>Məlumat diski</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Son problemlər</translation>
     </message>
@@ -115,6 +119,14 @@
     <message>
         <source>normal; the configuration was read without problems</source>
         <translation>normal; konfiqurasiya problemsiz oxundu</translation>
+    </message>
+    <message>
+        <source>%1 of %2 devices reporting</source>
+        <translation>%2 cihazdan %1-i məlumat verir</translation>
+    </message>
+    <message>
+        <source>not reporting: %1</source>
+        <translation>cavab vermir: %1</translation>
     </message>
 </context>
 <context>
@@ -308,6 +320,42 @@
     <message>
         <source>All ASAN xidmət centres</source>
         <translation>Bütün ASAN xidmət mərkəzləri</translation>
+    </message>
+    <message>
+        <source>Energy today (estimated)</source>
+        <translation>Bu gün istehsal (təxmini)</translation>
+    </message>
+    <message>
+        <source>CO₂ avoided today (estimated)</source>
+        <translation>Bu gün qarşısı alınan CO₂ (təxmini)</translation>
+    </message>
+    <message>
+        <source>Inverter fault</source>
+        <translation>İnvertor nasazdır</translation>
+    </message>
+    <message>
+        <source>Solar inverters</source>
+        <translation>Günəş invertorları</translation>
+    </message>
+    <message>
+        <source>partial: %1 of %2 inverters reporting</source>
+        <translation>qismən: %2 invertordan %1-i məlumat verir</translation>
+    </message>
+    <message>
+        <source>inverter reports a fault</source>
+        <translation>invertor nasazlıq bildirir</translation>
+    </message>
+    <message>
+        <source>Inverter asleep</source>
+        <translation>İnvertor yuxudadır</translation>
+    </message>
+    <message>
+        <source>producing again at sunrise, %1</source>
+        <translation>gün çıxanda, %1-də yenidən istehsal edəcək</translation>
+    </message>
+    <message>
+        <source>producing again at sunrise</source>
+        <translation>gün çıxanda yenidən istehsal edəcək</translation>
     </message>
 </context>
 <context>

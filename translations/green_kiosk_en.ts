@@ -81,6 +81,10 @@
         <translation>Energy source</translation>
     </message>
     <message>
+        <source>Data disk</source>
+        <translation>Data disk</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Recent problems</translation>
     </message>
@@ -115,6 +119,14 @@
     <message>
         <source>normal; the configuration was read without problems</source>
         <translation>normal; the configuration was read without problems</translation>
+    </message>
+    <message>
+        <source>%1 of %2 devices reporting</source>
+        <translation>%1 of %2 devices reporting</translation>
+    </message>
+    <message>
+        <source>not reporting: %1</source>
+        <translation>not reporting: %1</translation>
     </message>
 </context>
 <context>
@@ -308,6 +320,42 @@
     <message>
         <source>All ASAN xidmət centres</source>
         <translation>All ASAN xidmət centres</translation>
+    </message>
+    <message>
+        <source>Energy today (estimated)</source>
+        <translation>Energy today (estimated)</translation>
+    </message>
+    <message>
+        <source>CO₂ avoided today (estimated)</source>
+        <translation>CO₂ avoided today (estimated)</translation>
+    </message>
+    <message>
+        <source>Inverter fault</source>
+        <translation>Inverter fault</translation>
+    </message>
+    <message>
+        <source>Solar inverters</source>
+        <translation>Solar inverters</translation>
+    </message>
+    <message>
+        <source>partial: %1 of %2 inverters reporting</source>
+        <translation>partial: %1 of %2 inverters reporting</translation>
+    </message>
+    <message>
+        <source>inverter reports a fault</source>
+        <translation>inverter reports a fault</translation>
+    </message>
+    <message>
+        <source>Inverter asleep</source>
+        <translation>Inverter asleep</translation>
+    </message>
+    <message>
+        <source>producing again at sunrise, %1</source>
+        <translation>producing again at sunrise, %1</translation>
+    </message>
+    <message>
+        <source>producing again at sunrise</source>
+        <translation>producing again at sunrise</translation>
     </message>
 </context>
 <context>

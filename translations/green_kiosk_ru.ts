@@ -83,6 +83,10 @@
         <translation>Источник энергии</translation>
     </message>
     <message>
+        <source>Data disk</source>
+        <translation>Диск данных</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Последние проблемы</translation>
     </message>
@@ -117,6 +121,14 @@
     <message>
         <source>normal; the configuration was read without problems</source>
         <translation>обычный; конфигурация прочитана без ошибок</translation>
+    </message>
+    <message>
+        <source>%1 of %2 devices reporting</source>
+        <translation>отвечают %1 из %2 устройств</translation>
+    </message>
+    <message>
+        <source>not reporting: %1</source>
+        <translation>не отвечают: %1</translation>
     </message>
 </context>
 <context>
@@ -315,6 +327,42 @@
     <message>
         <source>All ASAN xidmət centres</source>
         <translation>Все центры ASAN xidmət</translation>
+    </message>
+    <message>
+        <source>Energy today (estimated)</source>
+        <translation>Выработка сегодня (оценка)</translation>
+    </message>
+    <message>
+        <source>CO₂ avoided today (estimated)</source>
+        <translation>Предотвращено CO₂ сегодня (оценка)</translation>
+    </message>
+    <message>
+        <source>Inverter fault</source>
+        <translation>Неисправность инвертора</translation>
+    </message>
+    <message>
+        <source>Solar inverters</source>
+        <translation>Солнечные инверторы</translation>
+    </message>
+    <message>
+        <source>partial: %1 of %2 inverters reporting</source>
+        <translation>частично: данные от %1 из %2 инверторов</translation>
+    </message>
+    <message>
+        <source>inverter reports a fault</source>
+        <translation>инвертор сообщает о неисправности</translation>
+    </message>
+    <message>
+        <source>Inverter asleep</source>
+        <translation>Инвертор спит</translation>
+    </message>
+    <message>
+        <source>producing again at sunrise, %1</source>
+        <translation>снова заработает на рассвете, в %1</translation>
+    </message>
+    <message>
+        <source>producing again at sunrise</source>
+        <translation>снова заработает на рассвете</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.admin_pin import PinGuard
+from kiosk.energy.service import OFFLINE, EnergySnapshot
 from kiosk.status import KioskStatus
 from ui.main_window import MainWindow
 from ui.theme import Metrics
@@ -34,10 +35,12 @@ class AdminScreen(QFrame):
         self.heading.setObjectName("AdminHeading")
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
-        for index, key in enumerate(("version", "startup", "kiosk", "release", "sync", "reports", "energy")):
+        rows = ("version", "startup", "kiosk", "release", "sync", "reports", "energy", "disk")
+        for index, key in enumerate(rows):
             name, value = QLabel(self), QLabel(self)
             name.setObjectName("AdminKey")
             value.setObjectName("AdminValue")
+            value.setTextFormat(Qt.TextFormat.PlainText)  # server answers and sync reasons, never markup
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(name, index, 0, Qt.AlignmentFlag.AlignTop)
@@ -48,6 +51,7 @@ class AdminScreen(QFrame):
         self.problems_title.setObjectName("AdminKey")
         self.problems = QLabel(self)
         self.problems.setObjectName("AdminProblems")
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
         self.problems.setWordWrap(True)
         self.problems.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.buttons: dict[str, QPushButton] = {}
@@ -110,10 +114,8 @@ class AdminScreen(QFrame):
             last = s.reports_last or self.tr("nothing sent yet")
             reports = f"{last} · {waiting}"
         self.rows["reports"][1].setText(reports)
-        energy = s.energy
-        detail = f" · {energy.error}" if energy.error else ""
-        read = f" · {energy.read_at:%Y-%m-%d %H:%M:%S %Z}" if energy.read_at else ""
-        self.rows["energy"][1].setText(f"{energy.source}: {energy.state}{read}{detail}")
+        self.rows["energy"][1].setText(self._energy_line(s.energy))
+        self.rows["disk"][1].setText(s.disk)
         self.problems.setText("\n".join(s.recent_problems) or self.tr("No warnings or errors since start."))
         self.rows["startup"][1].setText(self._startup_text(s))
 
@@ -134,6 +136,26 @@ class AdminScreen(QFrame):
         """No "Exit to desktop" where there is no desktop (the package's service restarts the kiosk)."""
         self.buttons["exit"].setVisible(available)
 
+    def _energy_line(self, energy: EnergySnapshot) -> str:
+        """State, time of the last reading and, for a site of several devices, which are silent and why."""
+        parts = [f"{energy.source}: {energy.short_state}"]
+        if energy.read_at:
+            parts.append(f"{energy.read_at:%Y-%m-%d %H:%M:%S %Z}")
+        if len(energy.devices) > 1:
+            parts.append(
+                self.tr("%1 of %2 devices reporting")
+                .replace("%1", str(energy.reporting))
+                .replace("%2", str(len(energy.devices)))
+            )
+            silent = [
+                f"{d.name} ({d.error})" if d.error else d.name for d in energy.devices if d.state == OFFLINE
+            ]
+            if silent:
+                parts.append(self.tr("not reporting: %1").replace("%1", "; ".join(silent)))
+        elif energy.error:
+            parts.append(energy.error)
+        return " · ".join(parts)
+
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Kiosk administration"))
         names = {
@@ -144,6 +166,7 @@ class AdminScreen(QFrame):
             "sync": self.tr("Last sync"),
             "reports": self.tr("Reports to the central server"),
             "energy": self.tr("Energy source"),
+            "disk": self.tr("Data disk"),
         }
         for key, text in names.items():
             self.rows[key][0].setText(text)

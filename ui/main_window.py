@@ -125,6 +125,7 @@ class MainWindow(QWidget):
         self.brand_name.setObjectName("BrandName")
         self.brand_tagline = QLabel(self.header)
         self.brand_tagline.setObjectName("BrandTagline")
+        self.brand_tagline.setTextFormat(Qt.TextFormat.PlainText)  # the channel name comes from content
         brand_texts = QVBoxLayout()
         brand_texts.setSpacing(0)
         brand_texts.addWidget(self.brand_name)

@@ -1,15 +1,19 @@
-"""Rendering every section in every language and orientation to PNG, with no screen needed.
+"""Rendering what a visitor sees to PNG, with no screen needed: ``main.py --screenshot DIR``.
 
-Admins preview content this way, and developers look at what a visitor will see.
+Developers look at every view this way, and ``kioskctl approve --preview`` runs it on a draft before the
+key signs it, so it draws everything a release holds: every section (the services grid in as many
+scrolled pages as its cards need), every service's page, every announcement, a real video frame, in
+each language and screen size. A run never records proof of play (main.py builds it without a reporter).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import LANGUAGES
@@ -20,9 +24,10 @@ from ui.main_window import SECTION_KEYS
 log = logging.getLogger(__name__)
 
 SIZES = ((1920, 1080), (1080, 1920), (1366, 768))
-VIEWS = (*SECTION_KEYS, "service-page")
 OVERLAY_SIZES = ((1920, 1080), (1080, 1920))
 OVERLAYS = ("pin-pad", "admin", "announcement", "emergency")
+FRAME_AT_MS = 1500  # the video frame shown: this far in, past a fade from black
+FRAME_WAIT_MS = 5000  # the poster stays when no such frame arrives in time
 SAMPLE_ANNOUNCEMENT = {
     "az": "Bu gün saat 14:00-dan 15:00-dək elektrik şəbəkəsində planlı işlər aparılır. "
     "Xidmətlər fasiləsiz davam edir.",
@@ -37,12 +42,15 @@ def render_screenshots(
     *,
     sizes: tuple[tuple[int, int], ...] = SIZES,
     languages: tuple[str, ...] = LANGUAGES,
+    staff_pages: bool = True,
 ) -> list[Path]:
-    """Write ``<view>_<language>_<w>x<h>[_large].png`` for every combination; returns the files written.
+    """Write the PNGs for every language and size; returns the files written.
 
-    Views are the three sections and the first featured service's page; ``_large`` is the large-text,
-    high-contrast mode. Then, in the default language and in landscape and portrait only, the admin PIN
-    pad, the admin screen and a sample announcement at both levels (``OVERLAYS``).
+    Names are ``<view>_<language>_<w>x<h>[_large].png``: the sections ``energy``, ``video``, ``services``
+    (``services-page2`` … when the cards need more than one screen), ``service-<id>`` for every service
+    of the release and ``announcement-<id>`` for every announcement. ``_large`` is the large-text,
+    high-contrast mode. With ``staff_pages``, also the large mode, the admin PIN pad, the admin screen
+    and a sample announcement at both levels (default language, landscape and portrait only).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     window = kiosk.window
@@ -50,37 +58,112 @@ def render_screenshots(
     QThreadPool.globalInstance().waitForDone(10_000)
     QApplication.processEvents()
     window.show()
+    _first_video_frame(kiosk)
     written: list[Path] = []
-    services = kiosk.window.services_section
-    for large in (False, True):
+    for large in (False, True) if staff_pages else (False,):
         window.set_accessible(large)
         for width, height in sizes:
-            window.resize(width, height)
-            QApplication.processEvents()
-            window.resize(width, height)  # again: the layout for the new orientation may need less room
+            _resize(window, width, height)
             for language in languages:
                 kiosk.languages.set_language(language)
-                for view in VIEWS:
-                    if view == "service-page":
-                        window.show_section("services")
-                        featured = window.featured or tuple(card.service for card in services.cards)
-                        if not featured:
-                            continue
-                        services.open_service(featured[0])
-                    else:
-                        window.show_section(view)
-                        if view == "services":  # not the page a previous language left open
-                            services.show_list()
-                    QApplication.processEvents()
-                    suffix = "_large" if large else ""
-                    path = out_dir / f"{view}_{language}_{width}x{height}{suffix}.png"
-                    if not window.grab().save(str(path), "PNG"):
-                        raise OSError(f"cannot write {path}")
-                    written.append(path)
+                suffix = f"_{language}_{width}x{height}{'_large' if large else ''}.png"
+                written += _render_views(kiosk, out_dir, suffix)
     window.set_accessible(False)
-    written += _render_overlays(kiosk, out_dir, sizes=tuple(s for s in sizes if s in OVERLAY_SIZES))
+    window.show_section("energy")
+    if staff_pages:
+        written += _render_overlays(kiosk, out_dir, sizes=tuple(s for s in sizes if s in OVERLAY_SIZES))
     log.info("Wrote %d screenshots to %s", len(written), out_dir)
     return written
+
+
+def _resize(window: QWidget, width: int, height: int) -> None:
+    window.resize(width, height)
+    QApplication.processEvents()
+    window.resize(width, height)  # again: the layout for the new orientation may need less room
+    QApplication.processEvents()
+
+
+def _save(window: QWidget, path: Path) -> Path:
+    QApplication.processEvents()
+    if not window.grab().save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
+    return path
+
+
+def _render_views(kiosk: KioskApp, out_dir: Path, suffix: str) -> list[Path]:
+    """The sections under any announcement, every service page and every announcement, in one language."""
+    window = kiosk.window
+    services = window.services_section
+    written: list[Path] = []
+    window.overlays.setCurrentWidget(window.visitor_view)  # what shows when the announcement ends
+    for view in SECTION_KEYS:
+        window.show_section(view)
+        if view == "services":
+            services.show_list()
+            written += _render_card_pages(kiosk, out_dir, suffix)
+        else:
+            written.append(_save(window, out_dir / f"{view}{suffix}"))
+    for service in kiosk.content.content.services:
+        services.open_service(service)
+        written.append(_save(window, out_dir / f"service-{service.id}{suffix}"))
+    services.show_list()
+    language = kiosk.languages.current or kiosk.languages.default
+    for announcement in kiosk.content.content.announcements:
+        window.announcement_view.show_announcement(announcement, language)
+        window.show_overlay(window.announcement_view)
+        written.append(_save(window, out_dir / f"announcement-{announcement.id}{suffix}"))
+    if window.announcement is not None:
+        window.announcement_view.show_announcement(window.announcement, language)
+    window.overlays.setCurrentWidget(window.visitor_view)
+    return written
+
+
+def _render_card_pages(kiosk: KioskApp, out_dir: Path, suffix: str) -> list[Path]:
+    """The services grid, scrolled a screen at a time until the last card has been shown."""
+    window = kiosk.window
+    area = kiosk.window.services_section.card_area
+    bar = area.verticalScrollBar()
+    QApplication.processEvents()
+    step = max(1, area.viewport().height() - area.viewport().height() // 10)  # a little overlap
+    pages = 1 + math.ceil(bar.maximum() / step) if bar.maximum() > 0 else 1
+    written = []
+    for page in range(pages):
+        bar.setValue(min(page * step, bar.maximum()))
+        name = "services" if page == 0 else f"services-page{page + 1}"
+        written.append(_save(window, out_dir / f"{name}{suffix}"))
+    bar.setValue(0)
+    return written
+
+
+def _first_video_frame(kiosk: KioskApp) -> None:
+    """Play the campaign video until a frame ``FRAME_AT_MS`` in is decoded (the very first one is often
+    black: videos fade in), so screenshots show its picture; the poster stays if none comes in time."""
+    section = kiosk.window.video_section
+    player = section.player
+    if not section.has_video():
+        return
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+
+    def check() -> None:
+        if (player.frame_time_ms or 0) >= FRAME_AT_MS:
+            loop.quit()
+
+    player.frame_arrived.connect(check)
+    player.looped.connect(loop.quit)
+    player.unavailable.connect(loop.quit)
+    section.set_active(True)
+    timer.start(FRAME_WAIT_MS)
+    loop.exec()
+    timer.stop()
+    player.frame_arrived.disconnect(check)
+    player.looped.disconnect(loop.quit)
+    player.unavailable.disconnect(loop.quit)
+    section.set_active(False)
+    if player.frame_count == 0:
+        log.warning("No video frame within %d ms: screenshots show the poster", FRAME_WAIT_MS)
 
 
 def _render_overlays(kiosk: KioskApp, out_dir: Path, *, sizes: tuple[tuple[int, int], ...]) -> list[Path]:
@@ -98,9 +181,7 @@ def _render_overlays(kiosk: KioskApp, out_dir: Path, *, sizes: tuple[tuple[int, 
     }
     written: list[Path] = []
     for width, height in sizes:
-        window.resize(width, height)
-        QApplication.processEvents()
-        window.resize(width, height)
+        _resize(window, width, height)
         for overlay in OVERLAYS:
             if overlay == "pin-pad":
                 kiosk.admin.pin_pad.reset()
@@ -114,11 +195,7 @@ def _render_overlays(kiosk: KioskApp, out_dir: Path, *, sizes: tuple[tuple[int, 
                 sample = Announcement("screenshot", level, text, now, now + timedelta(hours=1))
                 window.announcement_view.show_announcement(sample, language)
             window.show_overlay(pages[overlay])
-            QApplication.processEvents()
-            path = out_dir / f"{overlay}_{language}_{width}x{height}.png"
-            if not window.grab().save(str(path), "PNG"):
-                raise OSError(f"cannot write {path}")
-            written.append(path)
+            written.append(_save(window, out_dir / f"{overlay}_{language}_{width}x{height}.png"))
     kiosk.admin.pin_pad.reset()
     window.show_overlay(None)
     return written

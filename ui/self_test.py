@@ -1,4 +1,5 @@
-"""The Qt half of ``kioskctl self-test`` (kiosk/selftest.py): the real kiosk, offscreen, checked.
+"""The kiosk binary's ``--self-test`` mode, which ``kioskctl self-test`` (kiosk/selftest.py) runs: the real
+kiosk, offscreen, over a fresh temporary data dir, checked.
 
 Every check returns a line for the table instead of raising, so one broken plugin does not hide the
 state of the others.
@@ -6,6 +7,9 @@ state of the others.
 
 from __future__ import annotations
 
+import argparse
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,16 +17,44 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QImage
 
+from kiosk.checks import FAIL, OK, CheckResult, report
 from kiosk.config import LANGUAGES, Settings
 from kiosk.core import open_core
-from kiosk.ops import FAIL, OK, CheckResult
+from kiosk.errors import KioskError
+from kiosk.logsetup import configure_logging
+from kiosk.options import add_common_options, log_level, settings_from_options
 from kiosk.paths import RESOURCES_DIR, TRANSLATIONS_DIR
+from kiosk.selftest import add_self_test_options
+from kiosk.status import app_version
 from kiosk.store.db import schema_revisions
 from ui.app import KioskApp, create_application, load_fonts
 from ui.main_window import SECTION_KEYS
 
 SIZE = (1920, 1080)
 FIRST_FRAME_TIMEOUT_S = 15.0
+
+
+def main(argv: list[str]) -> int:
+    """``green-kiosk --self-test [options]``: print the table (or JSON); exit status 1 if a check failed."""
+    parser = argparse.ArgumentParser(
+        prog="green-kiosk --self-test", description="Check that this installation of the kiosk works."
+    )
+    add_common_options(parser)
+    add_self_test_options(parser)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        settings, _data_dir = settings_from_options(args)
+    except KioskError as exc:
+        return report([CheckResult("config", FAIL, str(exc))], args)
+    configure_logging(None, args.log_level or "WARNING")
+    results = [CheckResult("version", OK, app_version())]
+    where = str(settings.path) if settings.path else "built-in defaults"
+    results.append(CheckResult("config", OK, where))
+    with tempfile.TemporaryDirectory(prefix="green-kiosk-self-test-") as data_dir:
+        results += run_self_test(settings, Path(data_dir), video_seconds=args.video_seconds)
+    configure_logging(None, log_level(args, settings))
+    return report(results, args)
 
 
 def run_self_test(settings: Settings, data_dir: Path, *, video_seconds: float = 1.0) -> list[CheckResult]:

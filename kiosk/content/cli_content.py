@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import ConfigError, ContentError
 from kiosk.logsetup import configure_logging
 from kiosk.options import add_common_options, log_level, settings_from_options
+
+if TYPE_CHECKING:
+    from kiosk.content.remote import CentralClient, ProposedDraft
 
 
 def add_content_commands(subparsers: Any) -> None:
@@ -49,6 +54,20 @@ def add_content_commands(subparsers: Any) -> None:
         "--draft", type=int, metavar="ID", help="only this draft (default: every pending one)"
     )
     approve.add_argument("--token-file", metavar="FILE", help="admin token (or $GREEN_KIOSK_ADMIN_TOKEN)")
+    approve.add_argument(
+        "--yes", action="store_true", help="sign without asking (scripts); the difference is still printed"
+    )
+    approve.add_argument(
+        "--preview",
+        metavar="DIR",
+        help="render each draft to PNG in DIR/draft-ID with the kiosk's own renderer before asking",
+    )
+    approve.add_argument(
+        "--languages", default="az,en,ru", metavar="LIST", help="preview languages (az,en,ru)"
+    )
+    approve.add_argument(
+        "--sizes", default="1920x1080,1080x1920", metavar="LIST", help="preview screen sizes"
+    )
     approve.set_defaults(run=cmd_approve)
 
     rollback = subparsers.add_parser(
@@ -58,6 +77,9 @@ def add_content_commands(subparsers: Any) -> None:
     rollback.add_argument("--release", type=int, required=True, metavar="N", help="the release to go back to")
     rollback.add_argument("--key", required=True, metavar="FILE", help="the channel's content.key")
     rollback.add_argument("--token-file", metavar="FILE", help="admin token (or $GREEN_KIOSK_ADMIN_TOKEN)")
+    rollback.add_argument(
+        "--yes", action="store_true", help="sign without asking (scripts); the difference is still printed"
+    )
     rollback.set_defaults(run=cmd_rollback)
 
     sync = subparsers.add_parser("sync", help="fetch the newest content release from the channel")
@@ -114,7 +136,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from kiosk.content.remote import CentralClient, approve_drafts, read_token
 
     client = CentralClient(args.url, read_token(args.token_file))
-    releases = approve_drafts(client, Path(args.key), only=args.draft)
+    confirm = _confirmation(args, client)
+    releases = approve_drafts(client, Path(args.key), only=args.draft, confirm=confirm)
     print(f"Published release {', '.join(map(str, releases))}" if releases else "No pending drafts")
     return 0
 
@@ -123,10 +146,48 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from kiosk.content.remote import CentralClient, approve_drafts, read_token
 
     client = CentralClient(args.url, read_token(args.token_file))
+    confirm = _confirmation(args, client)
     draft = client.propose_rollback(args.release)
-    [release] = approve_drafts(client, Path(args.key), only=draft)
+    [release] = approve_drafts(client, Path(args.key), only=draft, confirm=confirm)
     print(f"Published release {release}: the content of release {args.release}")
     return 0
+
+
+def _confirmation(args: argparse.Namespace, client: CentralClient) -> Callable[[ProposedDraft], bool]:
+    """What approve and rollback do after printing a draft's difference: render it (``--preview``),
+    then sign only on a typed "yes" (or ``--yes``); with no terminal to ask in and no --yes, refuse."""
+    if not args.yes and not sys.stdin.isatty():
+        raise ContentError(
+            "signing asks first, and there is no terminal to ask in: run it in a terminal, "
+            "or add --yes to sign what it prints"
+        )
+    preview = None
+    if getattr(args, "preview", None):
+        from kiosk.content.preview import PreviewOptions
+
+        preview = PreviewOptions.parse(Path(args.preview), args.languages, args.sizes)
+
+    def confirm(draft: ProposedDraft) -> bool:
+        if preview is not None:
+            from kiosk.content.preview import render_draft
+
+            files = render_draft(client, draft, preview)
+            print(f"Preview of draft {draft.id}: {len(files)} PNG files in {preview.folder(draft.id)}")
+        if args.yes:
+            return True
+        return _ask(f"Sign draft {draft.id} as release {draft.manifest.release}? Type yes to sign: ")
+
+    return confirm
+
+
+def _ask(question: str) -> bool:
+    """Only the word "yes" signs; anything else, or the end of input, does not."""
+    try:
+        answer = input(question)
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() == "yes"
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -138,8 +199,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
         raise ConfigError("[content] url: not set, so there is no channel to sync from")
     core = open_core(settings, data_dir)
     try:
-        assert core.sync is not None
-        result = core.sync.engine.sync_once()
+        if core.sync is not None:
+            result = core.sync.engine.sync_once()
+        else:  # the kiosk runs on without a sync it cannot build; this command is the sync: say why
+            from kiosk.content.sync import ContentSync
+
+            result = ContentSync.from_settings(settings, core.store, data_dir).sync_once()
     finally:
         core.close()
     if args.json:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.content.model import Content, parse_content
+from kiosk.content.model import Content, parse_content, short
 from kiosk.content.source import media_fields, rewrite_media
 from kiosk.errors import ContentError
 
@@ -31,6 +32,11 @@ SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 BLOB_REF_PREFIX = "blob:"
 TARGETED_LISTS = ("services", "videos", "announcements")
 _KEYS = ("format", "release", "created", "expires", "content", "blobs")
+MAX_DEPTH = 32
+MAX_SUBTITLE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+"""Subtitles are parsed and images decoded whole, in memory, on the kiosk: videos alone may be large."""
+"""The manifest's own shape is 6 levels deep: anything deeper is an attack on the parser's recursion."""
 
 
 @dataclass(frozen=True)
@@ -115,20 +121,26 @@ def parse_manifest(data: bytes, *, where: str = MANIFEST_FILE) -> Manifest:
     if len(data) > MAX_MANIFEST_BYTES:
         raise ContentError(f"{where}: {len(data)} bytes, more than the {MAX_MANIFEST_BYTES} allowed")
     try:
-        raw = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        raw = json.loads(
+            data.decode("utf-8"),
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ContentError(f"{where}: not valid JSON: {exc}") from exc
+        raise ContentError(f"{where}: not valid JSON: {str(exc)[:300]}") from exc
     if not isinstance(raw, dict):
         raise ContentError(f"{where}: expected a JSON object")
+    _check_tree(raw, where)
     problems: list[str] = []
     for key in raw:
         if key not in _KEYS:
             problems.append(f"{where}: {key}: unknown key (known: {', '.join(_KEYS)})")
     if raw.get("format") != MANIFEST_FORMAT:
-        problems.append(f"{where}: format: expected {MANIFEST_FORMAT}, got {raw.get('format')!r}")
+        problems.append(f"{where}: format: expected {MANIFEST_FORMAT}, got {short(raw.get('format'))}")
     release = raw.get("release")
     if isinstance(release, bool) or not isinstance(release, int) or not 1 <= release < 2**62:
-        problems.append(f"{where}: release: expected a whole number from 1, got {release!r}")
+        problems.append(f"{where}: release: expected a whole number from 1, got {short(release)}")
         release = 0
     created = _aware(raw.get("created"), f"{where}: created", problems)
     expires = _aware(raw.get("expires"), f"{where}: expires", problems)
@@ -145,6 +157,11 @@ def parse_manifest(data: bytes, *, where: str = MANIFEST_FILE) -> Manifest:
             problems.append(f"{where}: content.{key}: expected a blob's sha256, got {sha[:80]!r}")
         elif sha not in blobs:
             problems.append(f"{where}: content.{key}: blob {sha} is not listed in blobs")
+        elif blobs[sha].size > media_size_limit(key):
+            problems.append(
+                f"{where}: content.{key}: {blobs[sha].size} bytes, more than the {media_size_limit(key)} "
+                "a file of this kind may have"
+            )
     if problems:
         raise ContentError("\n".join(problems))
     assert created is not None and expires is not None
@@ -160,8 +177,53 @@ def content_of(manifest: Manifest, centre: str | None, *, where: str = MANIFEST_
     )
 
 
+def media_size_limit(key: str) -> int:
+    """The largest file a media field may name (``videos[0].subtitles.az``: 2 MiB; images: 20 MiB)."""
+    if ".subtitles." in key:
+        return MAX_SUBTITLE_BYTES
+    if key.endswith((".icon", ".image", ".poster")):
+        return MAX_IMAGE_BYTES
+    return MAX_BLOB_BYTES
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Duplicate keys are refused: two parsers could read different values from the same signed bytes."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key[:80]!r}")
+        result[key] = value
+    return result
+
+
+def _check_tree(raw: Any, where: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and texts that cannot be stored (lone UTF-16 surrogates)."""
+    stack: list[tuple[Any, int]] = [(raw, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ContentError(f"{where}: nested deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+            stack.extend((key, depth) for key in value)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ContentError(f"{where}: a text holds an unpaired surrogate ({value[:40]!r})") from exc
 
 
 def _aware(value: Any, label: str, problems: list[str]) -> datetime | None:
@@ -172,7 +234,12 @@ def _aware(value: Any, label: str, problems: list[str]) -> datetime | None:
         except ValueError:
             parsed = None
     if parsed is None or parsed.tzinfo is None:
-        problems.append(f"{label}: expected a date and time with offset, got {value!r}")
+        problems.append(f"{label}: expected a date and time with offset, got {str(value)[:80]!r}")
+        return None
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        problems.append(f"{label}: {short(value)} is out of range")
         return None
     return parsed
 
@@ -192,10 +259,10 @@ def _blobs(raw: Any, where: str, problems: list[str]) -> dict[str, BlobInfo]:
             continue
         size, media_type = info["size"], info["type"]
         if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_BLOB_BYTES:
-            problems.append(f"{label}.size: expected a whole number of bytes, got {size!r}")
+            problems.append(f"{label}.size: expected a whole number of bytes, got {short(size)}")
             continue
         if not isinstance(media_type, str) or not re.fullmatch(r"[a-z]+/[a-z0-9.+-]+", media_type):
-            problems.append(f"{label}.type: expected a media type like video/mp4, got {media_type!r}")
+            problems.append(f"{label}.type: expected a media type like video/mp4, got {short(media_type)}")
             continue
         blobs[sha] = BlobInfo(size, media_type)
     return blobs

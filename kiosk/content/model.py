@@ -10,12 +10,12 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlparse
 
-from kiosk.config import LANGUAGES
 from kiosk.errors import ContentError
+from kiosk.wire import LANGUAGES, LEVELS
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,37 @@ FORMAT_VERSION = 1
 DEFAULT_LANGUAGE = "az"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SECTIONS = ("energy", "video", "services")
+SERVICE_KEYS = (
+    "id",
+    "category",
+    "title",
+    "summary",
+    "body",
+    "url",
+    "icon",
+    "image",
+    "featured",
+    "centres",
+    "schedule",
+)
+VIDEO_KEYS = ("id", "file", "title", "poster", "subtitles", "centres", "schedule")
+ANNOUNCEMENT_KEYS = ("id", "level", "text", "starts", "ends", "centres")
+SCHEDULE_KEYS = ("from", "until", "weekdays", "hours")
+CHANNEL_KEYS = ("name",)
 ATTRACT_STEPS = ("energy", "video", "featured")
+MAX_TEXT_CHARS = 4000
+"""A text longer than this is a mistake or an attack; the longest demo body has about 450 characters."""
+MAX_URL_BYTES = 700
+"""Percent-encoded, the longest URL stays within what a QR code (level M) can hold."""
+MAX_ITEMS = 500
+"""Services, videos or announcements in one release."""
 _fallbacks_logged: set[tuple[str, str]] = set()
+
+
+def short(value: Any) -> str:
+    """A value for an error message: its repr, cut to 80 characters (a problem line stays one line)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass(frozen=True)
@@ -164,14 +193,15 @@ def parse_content(doc: Mapping[str, Any], *, release: int, origin: str, where: s
     """Check a content document and build the Content value; ContentError lists every problem."""
     problems = _Problems(where)
     if doc.get("format") != FORMAT_VERSION:
-        problems.add("format", f"expected {FORMAT_VERSION}, got {doc.get('format')!r}")
+        problems.add("format", f"expected {FORMAT_VERSION}, got {short(doc.get('format'))}")
     known = {"format", "channel", "attract", "services", "videos", "announcements"}
     for key in doc:
         if key not in known:
-            problems.add(key, f"unknown key (known: {', '.join(sorted(known))})")
+            problems.add(str(key)[:80], f"unknown key (known: {', '.join(sorted(known))})")
     channel = doc.get("channel", {})
     channel_name = LocalizedText({}, "channel.name")
     if isinstance(channel, Mapping):
+        _known_keys(channel, "channel", CHANNEL_KEYS, problems)
         channel_name = _text(channel.get("name"), "channel.name", problems)
     else:
         problems.add("channel", "expected a table")
@@ -210,14 +240,24 @@ def _list(doc: Mapping[str, Any], key: str, problems: _Problems) -> Sequence[Any
     if not isinstance(value, list):
         problems.add(key, "expected a list of tables ([[" + key + "]])")
         return []
+    if len(value) > MAX_ITEMS:
+        problems.add(key, f"{len(value)} items, more than the {MAX_ITEMS} allowed")
+        return []
     return value
+
+
+def _known_keys(raw: Mapping[Any, Any], key: str, known: Sequence[str], problems: _Problems) -> None:
+    """A misspelt key ("untill", "centers") would silently drop a rule: name it and where it is."""
+    for name in raw:
+        if name not in known:
+            problems.add(key, f"unknown key {str(name)[:80]!r} (known: {', '.join(known)})")
 
 
 def _unique(ids: list[str], key: str, problems: _Problems) -> None:
     seen: set[str] = set()
     for item_id in ids:
         if item_id in seen:
-            problems.add(key, f"id '{item_id}' is used twice")
+            problems.add(key, f"id {short(item_id)} is used twice")
         seen.add(item_id)
 
 
@@ -230,11 +270,13 @@ def _text(raw: Any, key: str, problems: _Problems) -> LocalizedText:
         text = raw.get(language)
         if not isinstance(text, str) or not text.strip():
             problems.add(f"{key}.{language}", "missing or empty text")
+        elif len(text) > MAX_TEXT_CHARS:
+            problems.add(f"{key}.{language}", f"{len(text)} characters, more than {MAX_TEXT_CHARS}")
         else:
             values[language] = text
     for language in raw:
         if language not in LANGUAGES:
-            problems.add(f"{key}.{language}", f"unknown language (known: {', '.join(LANGUAGES)})")
+            problems.add(key, f"unknown language {str(language)[:80]!r} (known: {', '.join(LANGUAGES)})")
     return LocalizedText(values, key)
 
 
@@ -247,7 +289,7 @@ def _str(
             problems.add(f"{key}.{name}", "missing")
         return None
     if not isinstance(value, str) or not value:
-        problems.add(f"{key}.{name}", f"expected a non-empty text, got {value!r}")
+        problems.add(f"{key}.{name}", f"expected a non-empty text, got {short(value)}")
         return None
     return value
 
@@ -255,7 +297,7 @@ def _str(
 def _item_id(raw: Mapping[str, Any], key: str, problems: _Problems) -> str | None:
     item_id = _str(raw, "id", key, problems)
     if item_id is not None and not ID_PATTERN.match(item_id):
-        problems.add(f"{key}.id", f"'{item_id}' must be lowercase letters, digits and '-' (at most 64)")
+        problems.add(f"{key}.id", f"{short(item_id)} must be lowercase letters, digits and '-' (at most 64)")
         return None
     return item_id
 
@@ -264,16 +306,23 @@ def _url(raw: Mapping[str, Any], key: str, problems: _Problems) -> str | None:
     url = _str(raw, "url", key, problems)
     if url is None:
         return None
+    if len(url.encode("utf-8", "replace")) > MAX_URL_BYTES:
+        problems.add(f"{key}.url", f"longer than {MAX_URL_BYTES} bytes (a QR code cannot hold it)")
+        return None
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
-        problems.add(f"{key}.url", f"'{url}' is not a well-formed http(s) URL")
+        problems.add(f"{key}.url", f"{short(url)} is not a well-formed http(s) URL")
         return None
     return url
 
 
 def _centres(raw: Mapping[str, Any], key: str, problems: _Problems) -> tuple[str, ...]:
     value = raw.get("centres", [])
-    if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_ITEMS
+        or not all(isinstance(c, str) and 0 < len(c) <= 64 for c in value)
+    ):
         problems.add(f"{key}.centres", "expected a list of centre ids")
         return ()
     return tuple(value)
@@ -289,7 +338,7 @@ def _date(value: Any, key: str, problems: _Problems) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    problems.add(key, f"expected a date like 2026-03-21, got {value!r}")
+    problems.add(key, f"expected a date like 2026-03-21, got {short(value)}")
     return None
 
 
@@ -304,8 +353,13 @@ def _datetime(value: Any, key: str, problems: _Problems) -> datetime | None:
             parsed = None
     if parsed is None or parsed.tzinfo is None:
         problems.add(
-            key, f"expected a date and time with offset like 2026-03-21T09:00:00+04:00, got {value!r}"
+            key, f"expected a date and time with offset like 2026-03-21T09:00:00+04:00, got {short(value)}"
         )
+        return None
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        problems.add(key, f"{short(value)} is out of range")
         return None
     return parsed
 
@@ -316,6 +370,7 @@ def _schedule(raw: Any, key: str, problems: _Problems) -> Schedule:
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return Schedule()
+    _known_keys(raw, key, SCHEDULE_KEYS, problems)
     weekdays = raw.get("weekdays", [])
     if not isinstance(weekdays, list) or not all(isinstance(d, int) and 1 <= d <= 7 for d in weekdays):
         problems.add(f"{key}.weekdays", "expected a list of weekday numbers 1 (Monday) to 7 (Sunday)")
@@ -329,7 +384,7 @@ def _schedule(raw: Any, key: str, problems: _Problems) -> Schedule:
             h1, m1, h2, m2 = (int(g) for g in match.groups())
             hours = (time(h1, m1), time(h2 % 24, m2))
         except ValueError:
-            problems.add(f"{key}.hours", f'expected hours like "09:00-18:00", got {raw["hours"]!r}')
+            problems.add(f"{key}.hours", f'expected hours like "09:00-18:00", got {short(raw.get("hours"))}')
     return Schedule(
         _date(raw.get("from"), f"{key}.from", problems),
         _date(raw.get("until"), f"{key}.until", problems),
@@ -342,10 +397,11 @@ def _service(raw: Any, key: str, problems: _Problems) -> Service | None:
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return None
+    _known_keys(raw, key, SERVICE_KEYS, problems)
     item_id = _item_id(raw, key, problems)
     category = raw.get("category", "green")
     if category not in ("green", "e-service"):
-        problems.add(f"{key}.category", f"expected 'green' or 'e-service', got {category!r}")
+        problems.add(f"{key}.category", f"expected 'green' or 'e-service', got {short(category)}")
     featured = raw.get("featured", False)
     if not isinstance(featured, bool):
         problems.add(f"{key}.featured", "expected true or false")
@@ -369,6 +425,7 @@ def _video(raw: Any, key: str, problems: _Problems) -> Video | None:
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return None
+    _known_keys(raw, key, VIDEO_KEYS, problems)
     item_id = _item_id(raw, key, problems)
     file = _str(raw, "file", key, problems)
     title = _text(raw.get("title"), f"{key}.title", problems)
@@ -380,7 +437,10 @@ def _video(raw: Any, key: str, problems: _Problems) -> Video | None:
     else:
         for language, ref in subtitles_raw.items():
             if language not in LANGUAGES:
-                problems.add(f"{key}.subtitles.{language}", "unknown language")
+                problems.add(
+                    f"{key}.subtitles",
+                    f"unknown language {str(language)[:80]!r} (known: {', '.join(LANGUAGES)})",
+                )
             elif not isinstance(ref, str) or not ref:
                 problems.add(f"{key}.subtitles.{language}", "expected a file name")
             else:
@@ -396,10 +456,11 @@ def _announcement(raw: Any, key: str, problems: _Problems) -> Announcement | Non
     if not isinstance(raw, Mapping):
         problems.add(key, "expected a table")
         return None
+    _known_keys(raw, key, ANNOUNCEMENT_KEYS, problems)
     item_id = _item_id(raw, key, problems)
     level = raw.get("level", "info")
-    if level not in ("info", "emergency"):
-        problems.add(f"{key}.level", f"expected 'info' or 'emergency', got {level!r}")
+    if level not in LEVELS:
+        problems.add(f"{key}.level", f"expected {' or '.join(map(repr, LEVELS))}, got {short(level)}")
     text = _text(raw.get("text"), f"{key}.text", problems)
     starts = _datetime(raw.get("starts"), f"{key}.starts", problems)
     ends = _datetime(raw.get("ends"), f"{key}.ends", problems)
@@ -433,5 +494,6 @@ def _attract(raw: Any, problems: _Problems) -> AttractPlan:
         if name != "sequence" and not (
             name.endswith("_seconds") and name[: -len("_seconds")] in ATTRACT_STEPS
         ):
-            problems.add(f"attract.{name}", "unknown key")
+            known = ["sequence", *(f"{step}_seconds" for step in ATTRACT_STEPS)]
+            problems.add("attract", f"unknown key {str(name)[:80]!r} (known: {', '.join(known)})")
     return AttractPlan(tuple(sequence), seconds)

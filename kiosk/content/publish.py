@@ -25,6 +25,7 @@ from kiosk.content.manifest import (
     SIGNATURE_FILE,
     BlobInfo,
     encode_manifest,
+    media_size_limit,
 )
 from kiosk.content.model import parse_content
 from kiosk.content.signing import load_private_key, sign
@@ -143,6 +144,11 @@ def check_source(folder: Path) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"{where}: {key}: '{value}' must be one of {', '.join(sorted(allowed))}")
         elif not _sniff(path, suffix):
             problems.append(f"{where}: {key}: '{value}' does not contain {allowed[suffix]} data")
+        elif path.stat().st_size > media_size_limit(key):
+            size, limit = path.stat().st_size, media_size_limit(key)
+            problems.append(
+                f"{where}: {key}: '{value}' has {size} bytes, more than the {limit} kiosks accept"
+            )
     return doc, problems
 
 

@@ -10,6 +10,7 @@ Drafts the server proposes (a rollback, an announcement from the console) are si
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +20,22 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.content.manifest import encode_manifest, parse_manifest
+from kiosk.config import read_named_file
+from kiosk.content.diff import ReleaseDiff, diff_releases, render_text, shown
+from kiosk.content.manifest import (
+    BLOBS_DIR,
+    MANIFEST_FILE,
+    MAX_MANIFEST_BYTES,
+    SIGNATURE_FILE,
+    Manifest,
+    encode_manifest,
+    parse_manifest,
+)
 from kiosk.content.publish import DEFAULT_VALID_DAYS, PublishReport, load_release
-from kiosk.content.signing import load_private_key, sign
-from kiosk.errors import ContentError
+from kiosk.content.signing import SIGNATURE_SIZE, load_private_key, sign, verify
+from kiosk.errors import ConfigError, ContentError
 
 TOKEN_ENV = "GREEN_KIOSK_ADMIN_TOKEN"
 TIMEOUT = (10.0, 300.0)  # connect, read (a big video takes a while to hash on the server)
@@ -48,15 +60,19 @@ class ChannelUrl:
     def api(self, *path: str) -> str:
         return "/".join([self.server, "api", "channels", self.name, *path])
 
+    def files(self, *path: str) -> str:
+        """The public channel folder kiosks read (manifest, signature, blobs)."""
+        return "/".join([self.server, "channels", self.name, *path])
+
 
 def read_token(token_file: str | None) -> str:
     """The admin token from ``--token-file`` or ``$GREEN_KIOSK_ADMIN_TOKEN`` (never a command-line
     argument: those show in ``ps`` and shell history)."""
     if token_file:
         try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ContentError(f"{token_file}: cannot read the admin token: {exc.strerror}") from exc
+            token = read_named_file(Path(token_file), "admin token").decode("utf-8").strip()
+        except (ConfigError, UnicodeDecodeError) as exc:
+            raise ContentError(f"{token_file}: cannot read the admin token: {exc}") from exc
     else:
         token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
@@ -113,6 +129,60 @@ class CentralClient:
             self._call("POST", self.channel.api("rollback"), json={"release": release}).json()["draft"]
         )
 
+    def channel_file(self, name: str, *, limit: int) -> bytes | None:
+        """A public channel file (what kiosks fetch), at most ``limit`` bytes; None when it is absent."""
+        url = self.channel.files(name)
+        try:
+            with self._session.get(url, timeout=TIMEOUT, stream=True) as response:
+                if response.status_code == 404:
+                    return None
+                if response.status_code >= 400:
+                    raise ContentError(f"{url}: {response.status_code}")
+                data = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > limit:
+                        raise ContentError(f"{url}: larger than {limit} bytes")
+                return bytes(data)
+        except requests.RequestException as exc:
+            raise ContentError(f"{url}: {type(exc).__name__}: {exc}") from exc
+
+    def fetch_blob(self, sha: str, size: int, dest: Path) -> None:
+        """Download a channel blob to ``dest``, refusing more bytes than promised or another sha256."""
+        url = self.channel.files(BLOBS_DIR, sha)
+        digest = hashlib.sha256()
+        written = 0
+        try:
+            with self._session.get(url, timeout=TIMEOUT, stream=True) as response, dest.open("wb") as out:
+                if response.status_code >= 400:
+                    raise ContentError(f"{url}: {response.status_code}")
+                for chunk in response.iter_content(256 * 1024):
+                    written += len(chunk)
+                    if written > size:
+                        raise ContentError(f"blob {sha}: larger than the {size} bytes the manifest promises")
+                    digest.update(chunk)
+                    out.write(chunk)
+        except requests.RequestException as exc:
+            raise ContentError(f"{url}: {type(exc).__name__}: {exc}") from exc
+        if written != size or digest.hexdigest() != sha:
+            raise ContentError(f"blob {sha}: the server sent other bytes than the manifest names")
+
+    def active_manifest(self, public_key: Ed25519PublicKey) -> Manifest | None:
+        """The release kiosks are shown now, its signature checked with ``public_key``, parsed as a kiosk
+        parses it; None when the channel has published nothing yet."""
+        data = self.channel_file(MANIFEST_FILE, limit=MAX_MANIFEST_BYTES)
+        if data is None:
+            return None
+        signature = self.channel_file(SIGNATURE_FILE, limit=SIGNATURE_SIZE) or b""
+        try:
+            verify(public_key, data, signature)
+        except ContentError as exc:
+            raise ContentError(
+                f"{self.channel.files(MANIFEST_FILE)}: the channel's active release is not signed by this "
+                f"key ({exc}); nothing is signed until that is explained"
+            ) from exc
+        return parse_manifest(data, where=f"the channel's active {MANIFEST_FILE}")
+
     def approve(self, draft_id: int, signature: bytes) -> int:
         body = {"signature": base64.b64encode(signature).decode("ascii")}
         url = self.channel.api("drafts", str(draft_id), "signature")
@@ -154,29 +224,101 @@ def publish_remote(
     return PublishReport(number, len(data), len(content.blobs), len(missing), uploaded_bytes)
 
 
+@dataclass(frozen=True)
+class ProposedDraft:
+    """A pending draft as the signer sees it: the bytes that would be signed, parsed as a kiosk would,
+    and the difference from the release the channel shows now."""
+
+    id: int
+    data: bytes
+    manifest: Manifest
+    diff: ReleaseDiff
+    active: Manifest | None
+    """The channel's verified active release (None when it has none yet)."""
+
+
 def approve_drafts(
     client: CentralClient,
     key_path: Path,
     *,
     only: int | None = None,
     show: Callable[[str], None] = print,
+    confirm: Callable[[ProposedDraft], bool] = lambda _draft: True,
+    now: datetime | None = None,
 ) -> list[int]:
-    """Sign and publish the server's pending drafts (or draft ``only``); returns the new releases.
+    """Show each pending draft (or draft ``only``) and sign it when ``confirm`` agrees; returns the new
+    releases.
 
-    Each draft is parsed and described before it is signed, so the admin sees what the key approves.
+    What is shown comes from the manifest bytes that would be signed and from the channel's active
+    release (its signature checked with this key), never from the server's description of the draft.
+    A draft a kiosk would refuse is not signed. Raises ContentError after the last draft when any was
+    refused or declined, so a script sees that not everything was published.
     """
     key = load_private_key(key_path)
-    published = []
-    drafts = [d for d in client.drafts() if only is None or d["id"] == only]
+    public = key.public_key()
+    drafts = [d for d in client.drafts() if only is None or d.get("id") == only]
     if only is not None and not drafts:
         raise ContentError(f"draft {only}: not pending on {client.channel.server}")
-    for draft in drafts:
-        data = base64.b64decode(draft["manifest"])
-        manifest = parse_manifest(data, where=f"draft {draft['id']}")
-        items = sum(len(v) for v in manifest.content.values() if isinstance(v, list))
+    active = client.active_manifest(public)
+    published: list[int] = []
+    unsigned: list[str] = []
+    for raw in drafts:
+        draft_id = raw.get("id")
+        label = f"draft {draft_id}"
+        try:
+            proposed = _proposed(raw, active, now or datetime.now(UTC))
+        except ContentError as exc:
+            show(
+                f"Draft {shown(str(draft_id))}: NOT SIGNED, a kiosk would refuse it:\n{shown_lines(str(exc))}"
+            )
+            unsigned.append(f"{label} refused")
+            continue
         show(
-            f"Draft {draft['id']} ({draft['kind']}, by {draft['created_by']}): {draft['description']}; "
-            f"becomes release {manifest.release} with {items} items, expires {manifest.expires:%Y-%m-%d}"
+            f"Draft {proposed.id}: the server calls it {shown(str(raw.get('kind', '')))!r} by "
+            f'{shown(str(raw.get("created_by", "")))!r}, "{shown(str(raw.get("description", "")))}" '
+            "(the server's words, not checked; what you sign is below)"
         )
-        published.append(client.approve(int(draft["id"]), sign(key, data)))
+        show(render_text(proposed.diff))
+        try:
+            agreed = confirm(proposed)
+        except ContentError as exc:
+            show(f"Draft {proposed.id}: NOT SIGNED: {shown_lines(str(exc)).strip()}")
+            unsigned.append(f"{label} not signed ({str(exc).splitlines()[0]})")
+            continue
+        if not agreed:
+            show(f"Draft {proposed.id}: not signed")
+            unsigned.append(f"{label} not signed")
+            continue
+        release = client.approve(proposed.id, sign(key, proposed.data))
+        show(f"Draft {proposed.id}: signed and published as release {release}")
+        published.append(release)
+        active = proposed.manifest
+    if unsigned:
+        done = f"; published release {', '.join(map(str, published))}" if published else ""
+        raise ContentError(f"{', '.join(unsigned)}{done}")
     return published
+
+
+def _proposed(raw: dict[str, Any], active: Manifest | None, now: datetime) -> ProposedDraft:
+    """Parse a draft's manifest exactly as a kiosk would, and refuse what a kiosk would refuse."""
+    draft_id = raw.get("id")
+    if isinstance(draft_id, bool) or not isinstance(draft_id, int):
+        raise ContentError(f"the server sent a draft without a numeric id: {str(draft_id)[:40]!r}")
+    where = f"draft {draft_id}"
+    try:
+        data = base64.b64decode(str(raw.get("manifest", "")), validate=True)
+    except ValueError as exc:
+        raise ContentError(f"{where}: the manifest is not valid base64") from exc
+    manifest = parse_manifest(data, where=where)
+    if active is not None and manifest.release <= active.release:
+        raise ContentError(
+            f"{where}: release {manifest.release} is not newer than the active release {active.release}"
+        )
+    if manifest.expires <= now:
+        raise ContentError(f"{where}: expired at {manifest.expires.isoformat()}; kiosks refuse it")
+    return ProposedDraft(draft_id, data, manifest, diff_releases(active, manifest), active)
+
+
+def shown_lines(text: str) -> str:
+    """A multi-line error from a parser, each line made safe for the terminal and indented."""
+    return "\n".join(f"  {shown(line)}" for line in text.splitlines())

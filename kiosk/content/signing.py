@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kiosk.config import read_named_file
 from kiosk.errors import ConfigError, ContentError
 
 PRIVATE_KEY_FILE = "content.key"
@@ -50,7 +51,9 @@ def generate_keys(out_dir: Path) -> tuple[Path, Path]:
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """The publisher's signing key from a PEM file written by :func:`generate_keys`."""
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = serialization.load_pem_private_key(read_named_file(path, "private key"), password=None)
+    except ConfigError as exc:
+        raise ContentError(f"{path}: cannot read the private key: {exc}") from exc
     except OSError as exc:
         raise ContentError(f"{path}: cannot read the private key: {exc.strerror}") from exc
     except (ValueError, TypeError) as exc:
@@ -62,10 +65,9 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     """The channel's public key a kiosk checks signatures with ([content] public_key)."""
+    data = read_named_file(path, "[content] public_key")
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except OSError as exc:
-        raise ConfigError(f"[content] public_key: cannot read {path}: {exc.strerror}") from exc
+        key = serialization.load_pem_public_key(data)
     except ValueError as exc:
         raise ConfigError(f"[content] public_key: {path} is not a PEM public key") from exc
     if not isinstance(key, Ed25519PublicKey):

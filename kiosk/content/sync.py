@@ -8,6 +8,8 @@ to the store for ``kioskctl status`` and the admin screen.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import logging
 import threading
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import sqlalchemy.exc
 import urllib3.exceptions
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from requests.adapters import HTTPAdapter
@@ -48,7 +51,18 @@ from kiosk.content.releases import (
     write_state,
 )
 from kiosk.content.signing import load_public_key, verify
-from kiosk.errors import ConfigError, ContentError
+from kiosk.content.transfer import (
+    HeaderWatch,
+    Pacer,
+    TransferPace,
+    TransferTooSlowError,
+    WatchedHTTPPool,
+    WatchedHTTPSPool,
+    paced_body,
+    watching,
+)
+from kiosk.errors import ConfigError, ContentError, DiskFullError
+from kiosk.status import disk_space
 from kiosk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -56,7 +70,6 @@ log = logging.getLogger(__name__)
 UNCHANGED, INSTALLED, REJECTED, FAILED = "unchanged", "installed", "rejected", "failed"
 BLOB_DIR_NAME = "blobs"
 RESUME_ATTEMPTS = 4
-_CHUNK = 64 * 1024
 _STATE_KEYS = ("sync_etag", "sync_last_modified", "manifest_sha256")
 
 
@@ -118,6 +131,8 @@ class ContentSync:
         clock: Callable[[], datetime] | None = None,
         retry: Retry | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
+        pace: TransferPace | None = None,
+        disk_reserve_bytes: int | None = None,
         on_release_activated: Callable[[int], None] | None = None,
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -129,10 +144,13 @@ class ContentSync:
         self.on_release_activated = on_release_activated
         self._clock = clock or (lambda: datetime.now(UTC))
         self._timeout = timeout
+        self._pace = pace or TransferPace()
+        self.disk_reserve_bytes = disk_reserve_bytes
         self._lock = threading.Lock()
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "green-kiosk-sync/1"
         adapter = HTTPAdapter(max_retries=retry if retry is not None else default_retry())
+        adapter.poolmanager.pool_classes_by_scheme = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
 
@@ -168,9 +186,22 @@ class ContentSync:
                 reason = str(exc).replace("\n", "; ")
                 log.error("Rejected the content from %s: %s", self.base_url, reason)
                 result = SyncResult(REJECTED, active_number, f"rejected: {reason}")
+            except DiskFullError as exc:
+                log.error("Content sync from %s stopped: %s", self.base_url, exc)
+                self._drop_partial_downloads()
+                result = SyncResult(FAILED, active_number, f"failed: {exc}")
             except (requests.RequestException, OSError) as exc:
-                log.warning("Content sync from %s failed: %s", self.base_url, exc)
-                result = SyncResult(FAILED, active_number, f"failed: {_network_reason(exc)}")
+                if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                    log.error("Content sync from %s stopped: the disk is full (%s)", self.base_url, exc)
+                    self._drop_partial_downloads()
+                    message = f"failed: disk full: {exc.strerror} ({exc.filename or self.blobs.folder})"
+                    result = SyncResult(FAILED, active_number, message)
+                else:
+                    log.warning("Content sync from %s failed: %s", self.base_url, exc)
+                    result = SyncResult(FAILED, active_number, f"failed: {_network_reason(exc)}")
+            except sqlalchemy.exc.OperationalError as exc:  # SQLITE_FULL, SQLITE_IOERR: retried next cycle
+                log.error("Content sync could not write to the kiosk's database: %s", exc.orig)
+                result = SyncResult(FAILED, active_number, f"failed: the kiosk's database: {exc.orig}")
             result = SyncResult(
                 result.outcome,
                 result.release,
@@ -242,6 +273,7 @@ class ContentSync:
                 f"of {_mb(self.cache_limit_bytes)} ([content] cache_limit_mb)"
             )
         missing = {sha: info for sha, info in needed.items() if not self.blobs.has(sha, info.size)}
+        self._check_space(manifest.release, missing)
         for sha, info in sorted(missing.items()):
             self._download(sha, info, traffic)
         install_release(self.store, manifest.release, document, self._clock())
@@ -273,6 +305,29 @@ class ContentSync:
                 "(the publisher must publish again)"
             )
 
+    def _check_space(self, release: int, missing: dict[str, BlobInfo]) -> None:
+        """Refuse before downloading what would fill the disk (and then the database's next write)."""
+        need = sum(max(0, info.size - self.blobs.part_size(sha)) for sha, info in missing.items())
+        if not need:
+            return
+        space = disk_space(self.blobs.folder, self.disk_reserve_bytes)
+        if need + space.reserve_bytes > space.free_bytes:
+            raise DiskFullError(
+                f"disk full: need {_mb(need + space.reserve_bytes)} ({_mb(need)} of media for release "
+                f"{release} + {_mb(space.reserve_bytes)} kept free), have {_mb(space.free_bytes)} "
+                f"in {self.blobs.folder}"
+            )
+
+    def _drop_partial_downloads(self) -> None:
+        """After a full disk: free what half-done downloads hold (the release they were for is not active)."""
+        try:
+            freed = self.blobs.prune(referenced_blobs(self.store))
+        except Exception:  # the disk or the store is in trouble already: say so, the sync result stands
+            log.exception("Cannot clean up partial downloads in %s", self.blobs.folder)
+            return
+        if freed:
+            log.warning("Removed %d bytes of partial downloads to free disk space", freed)
+
     def _blobs_present(self, release: InstalledRelease) -> bool:
         return all(self.blobs.path(sha).is_file() for sha in blob_refs(release.document))
 
@@ -295,17 +350,30 @@ class ContentSync:
             if response.status_code == 304:
                 return None, b""
             response.raise_for_status()
-            return response, _read_limited(response, MAX_MANIFEST_BYTES, traffic)
+            return response, self._read_limited(MANIFEST_FILE, response, MAX_MANIFEST_BYTES, traffic)
 
     def _get_bytes(self, name: str, traffic: _Traffic, *, limit: int) -> bytes:
         with self._request(name, {}, traffic) as response:
             response.raise_for_status()
-            return _read_limited(response, limit, traffic)
+            return self._read_limited(name, response, limit, traffic)
 
     @contextmanager
     def _request(self, name: str, headers: dict[str, str], traffic: _Traffic) -> Iterator[requests.Response]:
         traffic.requests += 1
-        response = self._http.get(self.base_url + name, headers=headers, stream=True, timeout=self._timeout)
+        watch = HeaderWatch(self._pace.grace_seconds)
+        watching.watch = watch
+        try:
+            response = self._http.get(
+                self.base_url + name, headers=headers, stream=True, timeout=self._timeout
+            )
+        except requests.RequestException as exc:
+            if watch.fired:
+                raise TransferTooSlowError(
+                    f"{name}: too slow, no complete answer header within {self._pace.grace_seconds:g} s"
+                ) from exc
+            raise
+        finally:
+            watching.watch = None
         try:
             yield response
         finally:
@@ -333,14 +401,18 @@ class ContentSync:
                 response.raise_for_status()
                 resume = response.status_code == 206
                 writer, _ = self.blobs.open_part(sha, resume=resume)
+                pacer = Pacer(f"blob {sha}", self._pace)
                 try:
-                    for chunk in _body(response):
+                    for chunk in paced_body(response, pacer):
                         traffic.bytes += len(chunk)
                         if writer.written + len(chunk) > info.size:
                             writer.close()
                             self.blobs.discard_part(sha)
                             raise ContentError(f"blob {sha}: larger than the {info.size} bytes promised")
                         writer.write(chunk)
+                except TransferTooSlowError:
+                    writer.close()  # the part stays: the next cycle resumes it
+                    raise
                 except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                     writer.close()
                     failures += 1
@@ -350,28 +422,25 @@ class ContentSync:
                         "Download of blob %s cut after %d bytes (%s); resuming", sha, writer.written, exc
                     )
                     continue
+                except OSError:  # the disk (ENOSPC, EIO; after RequestException, an OSError too)
+                    with contextlib.suppress(OSError):
+                        writer.close()
+                    self.blobs.discard_part(sha)
+                    raise
                 writer.commit(info.size)
                 traffic.blobs += 1
                 return
 
-
-def _body(response: requests.Response) -> Iterator[bytes]:
-    """The body as it arrives: unlike iter_content, every byte received before a cut is kept."""
-    raw = response.raw
-    while chunk := raw.read1(_CHUNK):
-        yield chunk
-
-
-def _read_limited(response: requests.Response, limit: int, traffic: _Traffic) -> bytes:
-    parts: list[bytes] = []
-    total = 0
-    for chunk in response.iter_content(_CHUNK):
-        total += len(chunk)
-        traffic.bytes += len(chunk)
-        if total > limit:
-            raise ContentError(f"{response.url}: larger than {limit} bytes")
-        parts.append(chunk)
-    return b"".join(parts)
+    def _read_limited(self, name: str, response: requests.Response, limit: int, traffic: _Traffic) -> bytes:
+        parts: list[bytes] = []
+        total = 0
+        for chunk in paced_body(response, Pacer(name, self._pace), decode=True):
+            total += len(chunk)
+            traffic.bytes += len(chunk)
+            if total > limit:
+                raise ContentError(f"{response.url}: larger than {limit} bytes")
+            parts.append(chunk)
+        return b"".join(parts)
 
 
 def _network_reason(exc: BaseException) -> str:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 
 import requests
 
-from kiosk.energy.http_json import fetch_json, number_or_none
+from kiosk.energy.http_json import fetch_json
 from kiosk.energy.reading import EnergyReading
 from kiosk.errors import SourceError
+from kiosk.wire import NetworkTotals
 
 
 class CentralFeedSource:
@@ -43,30 +44,14 @@ class CentralFeedSource:
     def read(self) -> EnergyReading:
         what = f"central energy feed at {self.url}"
         document = fetch_json(self._session, self.url, self.timeout, "Central energy feed")
-        if not isinstance(document, dict):
-            raise SourceError(f"{what} answered JSON that is not an object")
-        power = number_or_none(document, "power_w", what)
-        if power is None:
-            raise SourceError(f"{what} has no power_w")
-        centres = document.get("centres")
-        self.centres = centres if isinstance(centres, int) and not isinstance(centres, bool) else None
+        try:
+            totals = NetworkTotals.from_json(document, now=self._clock())
+        except ValueError as exc:
+            raise SourceError(f"{what}: {exc}") from exc
+        self.centres = totals.centres
         return EnergyReading(
-            read_at=_read_at(document.get("read_at"), what) or self._clock(),
-            power_w=power,
-            energy_total_wh=number_or_none(document, "energy_total_wh", what),
-            energy_today_wh=number_or_none(document, "energy_today_wh", what),
+            read_at=totals.read_at,
+            power_w=totals.power_w,
+            energy_total_wh=totals.energy_total_wh,
+            energy_today_wh=totals.energy_today_wh,
         )
-
-
-def _read_at(value: object, what: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise SourceError(f"{what}: read_at is {value!r}, not a time")
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise SourceError(f"{what}: read_at {value!r} is not an ISO 8601 time") from exc
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise SourceError(f"{what}: read_at {value!r} has no time zone")
-    return when

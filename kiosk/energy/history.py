@@ -7,7 +7,7 @@ Queries here feed the dashboard's charts; pruning keeps a year of history to a f
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -50,14 +50,14 @@ class EnergyHistory:
         self.zone = zone
         self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
 
-    @property
-    def _state_key(self) -> str:
-        return f"energy.ledger.{self.source}"
+    def _state_key(self, device: str | None = None) -> str:
+        """Where a ledger is saved: the source's own key, or one per device of a site."""
+        return f"energy.ledger.{self.source}" if device is None else f"energy.ledger.{self.source}.{device}"
 
-    def load_state(self) -> LedgerState | None:
-        """The ledger's state saved by the last accepted reading, or None for a new source."""
+    def load_state(self, device: str | None = None) -> LedgerState | None:
+        """The ledger's state saved by the last accepted reading, or None for a new source or device."""
         with self.store.session() as session:
-            row = session.get(KioskState, self._state_key)
+            row = session.get(KioskState, self._state_key(device))
             if row is None:
                 return None
             try:
@@ -66,8 +66,12 @@ class EnergyHistory:
                 log.error("Saved energy ledger for %s is unreadable (%s); starting afresh", self.source, exc)
                 return None
 
-    def record(self, update: LedgerUpdate, state: LedgerState) -> None:
-        """Store what one reading added (raw rows, 5-minute sums, day energy) and the ledger, atomically."""
+    def record(self, update: LedgerUpdate, state: LedgerState | Mapping[str | None, LedgerState]) -> None:
+        """Store what one reading added (raw rows, 5-minute sums, day energy) and the ledgers, atomically.
+
+        ``state`` is the source's ledger, or each device's ledger by device name (None: the source's own).
+        """
+        states = state if isinstance(state, Mapping) else {None: state}
         with self.store.session() as session:
             for reading in update.accepted:
                 session.execute(
@@ -109,15 +113,42 @@ class EnergyHistory:
                         },
                     )
                 )
-            saved = insert(KioskState).values(
-                key=self._state_key, value=state.to_json(), updated_at=self._clock()
-            )
-            session.execute(
-                saved.on_conflict_do_update(
-                    index_elements=["key"],
-                    set_={"value": saved.excluded.value, "updated_at": saved.excluded.updated_at},
+            for device, ledger in states.items():
+                saved = insert(KioskState).values(
+                    key=self._state_key(device), value=ledger.to_json(), updated_at=self._clock()
                 )
-            )
+                session.execute(
+                    saved.on_conflict_do_update(
+                        index_elements=["key"],
+                        set_={"value": saved.excluded.value, "updated_at": saved.excluded.updated_at},
+                    )
+                )
+
+    def seed(
+        self, buckets: Iterable[tuple[datetime, float]], days: Iterable[tuple[date, float, float]]
+    ) -> None:
+        """Fill 5-minute averages (slot start, W) and day energies (day, Wh, peak W) where none exist yet.
+
+        For a demo kiosk's first start only: what is already recorded is never overwritten.
+        """
+        slots = [
+            {
+                "source": self.source,
+                "start_ts": int(start.timestamp()) // BUCKET_SECONDS * BUCKET_SECONDS,
+                "power_sum_w": power,
+                "samples": 1,
+            }
+            for start, power in buckets
+        ]
+        energies = [
+            {"source": self.source, "day": day, "energy_wh": energy, "peak_w": peak}
+            for day, energy, peak in days
+        ]
+        with self.store.session() as session:
+            if slots:
+                session.execute(insert(EnergyBucketRow).on_conflict_do_nothing(), slots)
+            if energies:
+                session.execute(insert(EnergyDayRow).on_conflict_do_nothing(), energies)
 
     def prune(self, now: datetime | None = None) -> PruneResult:
         """Drop raw readings older than 48 h and 5-minute averages older than 400 days (all sources)."""

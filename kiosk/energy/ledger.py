@@ -5,17 +5,22 @@ or a silent hour loses nothing); a source without one is integrated (trapezoid) 
 gap longer than the configured limit is not bridged, because nobody knows what happened in it.
 A counter that steps backwards or jumps beyond what the plant could produce is a glitch and dropped,
 unless the source keeps counting from the new value: then it was reset, and counting goes on from there.
+A reading without a counter (null at night, not implemented, or 0 after a known count) leaves the last
+known counter in force, so the lifetime total never drops. Energy of a gap longer than the gap limit that
+spans several days is shared among them by daylight (a clear-sky curve), never into night hours, and the
+day that received such a share is marked estimated.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.energy.reading import EnergyReading
+from kiosk.energy.reading import DeviceState, EnergyReading
 
 RESET_CONFIRM_READINGS = 3
 """Consecutive readings that must agree on a new counter series before it is taken as a reset."""
@@ -30,7 +35,9 @@ class LedgerState:
 
     ``counter_offset_wh`` is added to the source's counter so the lifetime total keeps growing across
     counter resets; ``accounted_wh`` is all energy this kiosk has accounted, used as the lifetime
-    total of sources without a counter.
+    total of sources without a counter. ``advance_wh`` is energy integrated from power while the
+    counter was missing, not yet covered by the counter; ``today_estimated`` says today's figure
+    holds a daylight-weighted share of a long gap.
     """
 
     day: date | None = None
@@ -40,6 +47,8 @@ class LedgerState:
     last_read_at: datetime | None = None
     last_power_w: float | None = None
     last_counter_wh: float | None = None
+    advance_wh: float = 0.0
+    today_estimated: bool = False
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -60,6 +69,8 @@ class LedgerState:
             last_read_at=datetime.fromisoformat(last) if last else None,
             last_power_w=_optional_float(data.get("last_power_w")),
             last_counter_wh=_optional_float(data.get("last_counter_wh")),
+            advance_wh=float(data.get("advance_wh", 0.0)),
+            today_estimated=bool(data.get("today_estimated", False)),
         )
 
 
@@ -86,10 +97,12 @@ class EnergyLedger:
         rated_power_w: float,
         gap_limit: timedelta,
         state: LedgerState | None = None,
+        daylight: Callable[[datetime, datetime], float] | None = None,
     ) -> None:
         self.zone = zone
         self.rated_power_w = rated_power_w
         self.gap_limit = gap_limit
+        self.daylight = daylight
         self.state = state or LedgerState()
         self._pending: list[EnergyReading] = []
 
@@ -102,10 +115,14 @@ class EnergyLedger:
             return None
         return self.state.today_wh
 
+    def today_estimated(self, now: datetime) -> bool:
+        """Whether today's figure holds an estimated (daylight-weighted) share of a long gap."""
+        return self.today_wh(now) is not None and self.state.today_estimated
+
     def total_wh(self) -> float | None:
         """Lifetime energy: the source's counter (carried across resets), else all energy accounted."""
         if self.state.last_counter_wh is not None:
-            return self.state.last_counter_wh + self.state.counter_offset_wh
+            return self.state.last_counter_wh + self.state.counter_offset_wh + self.state.advance_wh
         if self.state.day is None:
             return None
         return self.state.accounted_wh
@@ -119,6 +136,11 @@ class EnergyLedger:
         counter = reading.energy_total_wh
         if counter is not None and (math.isnan(counter) or counter < 0):
             return LedgerUpdate(dropped_reason=f"impossible lifetime energy {counter!r} Wh")
+        if counter == 0.0 and st.last_counter_wh:
+            # A counter that reads 0 after a known count is "not implemented" at night (SunSpec acc32),
+            # not a reset: a replaced inverter counts on from 0 and is caught as a reset below.
+            reading = replace(reading, energy_total_wh=None)
+            counter = None
         if counter is not None and st.last_counter_wh is not None and st.last_read_at is not None:
             problem = self._counter_problem(st.last_counter_wh, st.last_read_at, counter, reading.read_at)
             if problem:
@@ -160,6 +182,7 @@ class EnergyLedger:
             st,
             last_counter_wh=None,
             counter_offset_wh=before_total + bridged - first.energy_total_wh,
+            advance_wh=0.0,
         )
         merged: dict[date, float] = {}
         accepted: list[EnergyReading] = []
@@ -187,14 +210,22 @@ class EnergyLedger:
                 last_counter_wh=counter,
             )
             return LedgerUpdate(accepted=(reading,), day_energy_wh={day: seed} if seed else {})
+        advance = st.advance_wh
         if bridged_wh is not None:
             gained = bridged_wh
         elif counter is not None and st.last_counter_wh is not None:
-            gained = counter - st.last_counter_wh
+            # The counter covers what was integrated while it was missing: count only the rest.
+            delta = counter - st.last_counter_wh
+            gained, advance = max(0.0, delta - advance), max(0.0, advance - delta)
         else:
             gained = self._integrate(st.last_read_at, st.last_power_w, reading.read_at, reading.power_w)
-        shares = self._split_by_day(st.last_read_at, reading.read_at, gained, reading.energy_today_wh)
+            if counter is None and st.last_counter_wh is not None:
+                advance += gained
+        shares, estimated = self._split_by_day(
+            st.last_read_at, reading.read_at, gained, reading.energy_today_wh
+        )
         today_wh = (st.today_wh if st.day == day else 0.0) + shares.get(day, 0.0)
+        was_estimated = st.today_estimated and st.day == day
         self.state = replace(
             st,
             day=day,
@@ -202,7 +233,9 @@ class EnergyLedger:
             accounted_wh=st.accounted_wh + gained,
             last_read_at=reading.read_at,
             last_power_w=reading.power_w,
-            last_counter_wh=counter,
+            last_counter_wh=counter if counter is not None else st.last_counter_wh,
+            advance_wh=advance if counter is not None or st.last_counter_wh is not None else 0.0,
+            today_estimated=was_estimated or (estimated and shares.get(day, 0.0) > 0.0),
         )
         return LedgerUpdate(accepted=(reading,), day_energy_wh={d: wh for d, wh in shares.items() if wh})
 
@@ -217,15 +250,17 @@ class EnergyLedger:
 
     def _split_by_day(
         self, t0: datetime, t1: datetime, energy_wh: float, source_today_wh: float | None
-    ) -> dict[date, float]:
+    ) -> tuple[dict[date, float], bool]:
         """Share energy gained between two readings among the local days the interval spans.
 
         Where the source reports its own day counter, that is today's share (the rest belongs to
-        the days before); otherwise the energy is shared in proportion to time.
+        the days before). Otherwise a gap longer than the gap limit is shared by daylight (the
+        clear-sky curve), never into the night, and the shares are estimates (second value True);
+        a short interval across midnight is shared in proportion to time.
         """
         first_day, last_day = self.local_day(t0), self.local_day(t1)
         if first_day == last_day or energy_wh <= 0.0:
-            return {last_day: energy_wh}
+            return {last_day: energy_wh}, False
         shares: dict[date, float] = {}
         if source_today_wh is not None and source_today_wh >= 0.0:
             today = min(energy_wh, source_today_wh)
@@ -233,18 +268,35 @@ class EnergyLedger:
             rest, end = energy_wh - today, local_midnight(last_day, self.zone)
         else:
             rest, end = energy_wh, t1
-        span = (end - t0).total_seconds()
+        pieces: list[tuple[date, datetime, datetime]] = []
         day = first_day
-        while day <= self.local_day(end - timedelta(microseconds=1)) and span > 0:
+        while day <= self.local_day(end - timedelta(microseconds=1)) and end > t0:
             start = max(t0, local_midnight(day, self.zone))
             stop = min(end, local_midnight(day + timedelta(days=1), self.zone))
-            shares[day] = shares.get(day, 0.0) + rest * (stop - start).total_seconds() / span
+            pieces.append((day, start, stop))
             day += timedelta(days=1)
-        return shares
+        weights = [(stop - start).total_seconds() for _, start, stop in pieces]
+        estimated = False
+        if self.daylight is not None and t1 - t0 > self.gap_limit:
+            light = [self.daylight(start, stop) for _, start, stop in pieces]
+            if sum(light) > 0.0:
+                weights, estimated = light, True
+        total = sum(weights)
+        for (piece_day, _, _), weight in zip(pieces, weights, strict=True):
+            if total > 0:
+                shares[piece_day] = shares.get(piece_day, 0.0) + rest * weight / total
+        return shares, estimated and source_today_wh is None
 
     def _plausible_today(self, reading: EnergyReading) -> float:
-        """The source's day counter when it could be true (not above rated power since midnight)."""
+        """The source's day counter when it could be true (not above rated power since midnight).
+
+        A sleeping device's day counter is taken only after local noon: loggers keep yesterday's until
+        the inverter wakes (a Fronius Symo still says 10.8 kWh at 05:00), and in the morning nothing
+        tells the two apart; in the evening it is today's.
+        """
         today = reading.energy_today_wh
+        if reading.state == DeviceState.SLEEPING and reading.read_at.astimezone(self.zone).hour < 12:
+            return 0.0
         if today is None or math.isnan(today) or today < 0:
             return 0.0
         midnight = local_midnight(self.local_day(reading.read_at), self.zone)

@@ -18,12 +18,12 @@ from functools import lru_cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.energy.reading import EnergyReading
+from kiosk.energy.reading import DeviceState, EnergyReading
 from kiosk.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ClearSkySource", "solar_elevation_deg"]
+__all__ = ["ClearSkySource", "clear_sky_hours", "solar_elevation_deg"]
 
 _SECONDS_PER_DAY = 86_400.0
 _UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -129,6 +129,27 @@ def solar_elevation_deg(when: datetime, latitude: float, longitude: float) -> fl
     lat = math.radians(latitude)
     sin_elev = _sin_elevation(_timestamp(when), math.sin(lat), math.cos(lat), longitude)
     return math.degrees(math.asin(sin_elev))
+
+
+def clear_sky_hours(start: datetime, stop: datetime, latitude: float, longitude: float) -> float:
+    """Clear-sky energy between two aware instants as hours of full sun (0 through the night).
+
+    The weight the ledger shares a long gap's energy by: a day gets its share of daylight, a night
+    none. Trapezoid over 10-minute steps, ample for weights.
+    """
+    t0, t1 = _timestamp(start), _timestamp(stop)
+    if t1 <= t0:
+        return 0.0
+    lat = math.radians(latitude)
+    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+    steps = max(1, math.ceil((t1 - t0) / _STEP_SECONDS))
+    width = (t1 - t0) / steps
+    values = [
+        _clear_sky_shape(_sin_elevation(t0 + i * width, sin_lat, cos_lat, longitude))
+        for i in range(steps + 1)
+    ]
+    area = sum((values[i] + values[i + 1]) / 2.0 for i in range(steps)) * width
+    return area * _SHAPE_SCALE / 3600.0
 
 
 def _timestamp(when: datetime) -> float:
@@ -286,6 +307,11 @@ def _day_energy_wh(site: _Site, day: date) -> float:
     return _day_profile(site, day).cumulative_wh[-1]
 
 
+@lru_cache(maxsize=1024)
+def _day_peak_w(site: _Site, day: date) -> float:
+    return max(_day_profile(site, day).powers)
+
+
 class ClearSkySource:
     """A deterministic stand-in for a real inverter: clear-sky sun over Baku plus mild "clouds".
 
@@ -365,14 +391,22 @@ class ClearSkySource:
             return 0.0
         return self._energy_before_day(day) + _day_profile(self._site, day).energy_until(ts)
 
+    def day_energy_and_peak(self, day: date) -> tuple[float, float]:
+        """Energy (Wh) and highest sampled power (W) of one whole local day."""
+        if day < self.commissioned:
+            return 0.0, 0.0
+        return _day_energy_wh(self._site, day), _day_peak_w(self._site, day)
+
     def read(self) -> EnergyReading:
         """Read the simulated plant at the clock's current time."""
         now = self._clock()
+        power = self.power_at(now)
         return EnergyReading(
             read_at=now,
-            power_w=self.power_at(now),
+            power_w=power,
             energy_total_wh=self.energy_total_wh_at(now),
             energy_today_wh=self.energy_today_wh_at(now),
+            state=DeviceState.PRODUCING if power > 0.0 else DeviceState.SLEEPING,
         )
 
     def _energy_before_day(self, day: date) -> float:

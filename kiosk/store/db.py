@@ -1,7 +1,9 @@
 """Opening the kiosk's SQLite database: WAL mode, migrations at start-up, recovery from corruption.
 
-A kiosk in a lobby has nobody to repair a broken database file, so a file SQLite cannot read is moved
-aside (kept for IT staff to inspect) and a fresh one is created: the kiosk still starts.
+A kiosk in a lobby has nobody to repair a broken database file, so a file SQLite itself reports as
+corrupt is moved aside (kept for IT staff to inspect) and a fresh one is created: the kiosk still starts.
+A full disk, an I/O error or a lock is not corruption: the file is left alone and the error reported,
+so the release, energy history and unsent reports are there again once the cause is gone.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ log = logging.getLogger(__name__)
 logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines at import and each step: noise
 
 DB_NAME = "kiosk.db"
+LOCK_WAIT_SECONDS = 5.0
+"""How long the start-up check waits for another holder of the database's lock before reporting it."""
+CORRUPT_CODES = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
+"""Primary SQLite result codes that mean the file itself is damaged (extended codes keep them in the
+low byte); only these, or a failing quick_check, move a database aside."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -55,9 +62,15 @@ def open_store(data_dir: Path, *, now: Callable[[], datetime] | None = None) -> 
     path = data_dir / DB_NAME
     try:
         _check_readable(path)
-    except (sqlite3.DatabaseError, OSError) as exc:
+    except _CorruptDatabaseError as exc:
         moved = _move_aside(path, (now or (lambda: datetime.now(UTC)))())
-        log.error("Database %s is unreadable (%s); moved it to %s and created a new one", path, exc, moved)
+        log.error("Database %s is corrupt (%s); moved it to %s and created a new one", path, exc, moved)
+    except (sqlite3.Error, OSError) as exc:
+        detail = f"{exc} ({_error_name(exc)})" if _error_name(exc) else str(exc)
+        raise StoreError(
+            f"{path}: the database cannot be opened now: {detail}; it is left as it is (not corrupt) - "
+            "free disk space or fix the cause, and the next start opens it again"
+        ) from exc
     engine = _make_engine(path)
     try:
         migrate(engine)
@@ -177,17 +190,39 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
+class _CorruptDatabaseError(Exception):
+    """SQLite itself says the file is damaged (quick_check, SQLITE_CORRUPT or SQLITE_NOTADB)."""
+
+
+def _error_name(exc: BaseException) -> str:
+    return str(getattr(exc, "sqlite_errorname", "") or "")
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and (code & 0xFF) in CORRUPT_CODES
+
+
 def _check_readable(path: Path) -> None:
-    """Raise sqlite3.DatabaseError when the file exists but is not a sound SQLite database."""
+    """Raise _CorruptDatabaseError when SQLite reports the file damaged; other errors pass through.
+
+    A full disk (SQLITE_FULL), an I/O error (SQLITE_IOERR) or a lock raise sqlite3.Error or OSError as
+    they are: those say nothing about the file's contents.
+    """
     if not path.exists():
         return
-    connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
     try:
-        row = connection.execute("PRAGMA quick_check").fetchone()
-        if row is None or row[0] != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
-    finally:
-        connection.close()
+        connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=LOCK_WAIT_SECONDS)
+        try:
+            row = connection.execute("PRAGMA quick_check").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        if _is_corrupt(exc):
+            raise _CorruptDatabaseError(f"{exc} ({_error_name(exc)})") from exc
+        raise
+    if row is None or row[0] != "ok":
+        raise _CorruptDatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
 
 
 def _move_aside(path: Path, when: datetime) -> Path:

@@ -20,7 +20,7 @@ from tests.central.conftest import Fleet
 from tests.central.test_api import auth, heartbeat, published
 
 playwright = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install .[dev])"
+    "playwright.sync_api", reason="Playwright is not installed (scripts/bootstrap.sh dev)"
 )
 
 PASSWORD = "a-long-password"
@@ -107,7 +107,10 @@ def test_an_admin_logs_in_sees_a_kiosk_report_and_rolls_back_a_release(
     expect(row).to_contain_text("0.3.1")
     thumbnail = row.get_by_role("img")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("image => image.complete && image.naturalWidth") > 100  # loaded with the cookie
+    # The thumbnail loads after the page (with the session cookie): wait until the browser has decoded it.
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 100", arg=thumbnail.element_handle()
+    )
     expect(page.locator("#kiosk-ganja-lobby")).to_have_class("silent")
     keep(page, "fleet-az", tmp_path)
     page.get_by_role("link", name="English").click()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
 from kiosk.cli import main as kioskctl
@@ -126,15 +127,21 @@ def test_the_admin_screen_says_how_reports_are_getting_through(
     app, core = live
     reporter = core.reporter
     assert reporter is not None
+    assert app.play is not None
+    ticks = iter(range(1000, 2000, 5))
+    app.play._monotonic = lambda: float(next(ticks))  # the section on screen stays 5 s: always recorded
+    app.play._since = 995.0
     screen = app.admin.screen
     fleet.server.stop()
-    app.languages.set_language("en")  # recorded as an event: queued with the heartbeat below
+    app.languages.set_language("en")  # closes the section on screen and records the change
+    # Both events are written to the outbox in the thread pool: wait for those writes, not for luck.
+    assert QThreadPool.globalInstance().waitForDone(5000)
     reporter.record_heartbeat()
+    queued = reporter.outbox.count()
+    assert queued == 3  # the section, the language change and the heartbeat
     assert not reporter.send_pending().ok
     screen.refresh()
     shown = screen.rows["reports"][1].text()
-    queued = reporter.outbox.count()
-    assert queued >= 2  # the language change (and the section it closed) and the heartbeat
     assert "cannot be reached" in shown and shown.endswith(f"{queued} records waiting")
     assert screen.rows["reports"][0].text() == "Reports to the central server"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from kiosk.core import KioskCore, open_core
 from kiosk.energy.service import LIVE, OFFLINE, EnergyService
 from kiosk.fleet import Reporter, SendResult
 from kiosk.outbox import EVENT, HEARTBEAT, Outbox
+from kiosk.wire import Heartbeat, PlayEvent, new_id
 from tests.central.conftest import Fleet
 from tests.central.kiosk_fixtures import kiosk_settings
 
@@ -127,14 +129,14 @@ def test_a_full_outbox_drops_the_oldest_heartbeats_first(data_dir: Path) -> None
     try:
         outbox = Outbox(store, limit=5)
         for _ in range(3):
-            outbox.add(HEARTBEAT, {"app_version": "1"})
+            outbox.add(Heartbeat(new_id(), datetime.now(UTC), app_version="1"))
         for index in range(4):
-            outbox.add(EVENT, {"kind": "section", "seconds": float(index)})
+            outbox.add(PlayEvent(new_id(), datetime.now(UTC), "section", seconds=float(index)))
         assert outbox.trim() == 2
         kept = outbox.oldest(10)
         assert [r.kind for r in kept] == [HEARTBEAT] + [EVENT] * 4
         for _ in range(3):
-            outbox.add(EVENT, {"kind": "section"})
+            outbox.add(PlayEvent(new_id(), datetime.now(UTC), "section"))
         assert outbox.trim() == 3
         assert [r.kind for r in outbox.oldest(10)] == [EVENT] * 5
     finally:
@@ -144,7 +146,7 @@ def test_a_full_outbox_drops_the_oldest_heartbeats_first(data_dir: Path) -> None
 def test_a_malformed_record_is_dropped_without_blocking_the_others(fleet: Fleet, core: KioskCore) -> None:
     reporter = reporter_of(core)
     reporter.record_event("section", section="energy", seconds=1.0)
-    reporter.outbox.add(EVENT, {"kind": ""})  # the server refuses an event without a kind
+    reporter.outbox.add(PlayEvent(new_id(), datetime.now(UTC), ""))  # the server refuses it: no kind
     reporter.record_event("section", section="video", seconds=2.0)
     assert reporter.send_pending().ok
     assert reporter.outbox.count() == 0
@@ -155,9 +157,13 @@ def test_the_network_source_reads_the_servers_totals_with_the_kiosk_token(
     fleet: Fleet, core: KioskCore, tmp_path: Path, data_dir: Path
 ) -> None:
     other = fleet.kiosk_tokens["ganja-lobby"]
-    beat = {"power_w": 1500.0, "energy_today_wh": 4000.0, "energy_total_wh": 9.0e6}
-    Reporter(Outbox(core.store), fleet.server.url, other, lambda: beat).record_heartbeat()
-    assert Reporter(Outbox(core.store), fleet.server.url, other, lambda: beat).send_pending().ok
+
+    def beat() -> Heartbeat:
+        now = datetime.now(UTC)
+        return Heartbeat(new_id(), now, power_w=1500.0, energy_today_wh=4000.0, energy_total_wh=9.0e6)
+
+    Reporter(Outbox(core.store), fleet.server.url, other, beat).record_heartbeat()
+    assert Reporter(Outbox(core.store), fleet.server.url, other, beat).send_pending().ok
 
     assert isinstance(core.network, EnergyService)  # no network_url: the [central] server's totals
     snapshot = core.network.poll_once()

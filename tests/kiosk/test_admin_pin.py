@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from kiosk.admin_pin import PinGuard, hash_pin, verify_pin
+from kiosk.cli import main as kioskctl
 from tests.conftest import FakeClock
 
 
@@ -14,7 +17,10 @@ def test_hash_is_salted_and_verifies() -> None:
     assert not verify_pin("2468", "garbage")
 
 
-@pytest.mark.parametrize("pin", ["12", "12ab", "1234567890123"])
+@pytest.mark.parametrize(
+    "pin",
+    ["12", "12ab", "1234567890123", "١٢٣٤", "۱۲۳۴", "１２３４", "¹²³⁴", "12 34", "-1234", ""],
+)
 def test_weak_or_malformed_pins_are_refused(pin: str) -> None:
     with pytest.raises(ValueError):
         hash_pin(pin)
@@ -62,3 +68,12 @@ def test_kioskctl_hash_pin_prints_a_config_line_that_verifies() -> None:
         timeout=60,
     )
     assert refused.returncode == 1 and "4 to 12 digits" in refused.stderr
+
+
+def test_hash_pin_command_refuses_digits_the_pad_cannot_enter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("١٢٣٤\n"))
+    assert kioskctl(["hash-pin"]) == 1
+    captured = capsys.readouterr()
+    assert "each one of 0-9" in captured.err and "pin_hash" not in captured.out

@@ -105,6 +105,7 @@ def test_bad_config_fails_check_config_without_traceback(tmp_path: Path) -> None
 
 def test_central_table_is_read_and_needs_a_token_file(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
+    (tmp_path / "kiosk.token").write_text("gkk_token\n", encoding="utf-8")
     path.write_text(
         '[central]\nurl = "https://central.example/"\ntoken_file = "kiosk.token"\nheartbeat_seconds = 30\n'
         "push = false\n",
@@ -125,3 +126,124 @@ def test_central_table_is_read_and_needs_a_token_file(tmp_path: Path) -> None:
     path.write_text('[central]\nurl = "central.example"\ntoken_file = "t"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"line 2: \[central\] url: expected a server address"):
         load_settings(path)
+
+
+TOKEN = '[central]\nurl = "https://central.example/"\ntoken_file = "{}"\n'
+BAD_VALUES = [
+    (
+        "[content]\npoll_seconds = 1_000_000_000_000\n",
+        "line 2: [content] poll_seconds: expected at most 2147483",
+    ),
+    ("[energy]\npoll_seconds = 1e12\n", "line 2: [energy] poll_seconds: expected at most 2147483"),
+    ("[display]\nidle_seconds = 9999999\n", "line 2: [display] idle_seconds: expected at most 2147483"),
+    ("[energy]\nrated_power_w = inf\n", "line 2: [energy] rated_power_w: expected a finite number, got inf"),
+    (
+        "[energy]\nemission_kg_per_kwh = nan\n",
+        "line 2: [energy] emission_kg_per_kwh: expected a finite number",
+    ),
+    ("[energy]\nstale_seconds = -inf\n", "line 2: [energy] stale_seconds: expected a finite number"),
+    (
+        '[display]\nopen_hours = "25:00-26:00"\n',
+        "line 2: [display] open_hours: '25:00-26:00' is not a time of day",
+    ),
+    (
+        '[display]\nopen_hours = "08:75-19:00"\n',
+        "line 2: [display] open_hours: '08:75-19:00' is not a time of day",
+    ),
+    (
+        '[display]\nopen_hours = "08:00-08:00"\n',
+        "line 2: [display] open_hours: '08:00-08:00' starts and ends",
+    ),
+    (
+        '[display]\nopen_hours = "00:00-24:00"\n',
+        "line 2: [display] open_hours: '00:00-24:00' starts and ends",
+    ),
+    (
+        '[content]\nurl = "ftp://files.example/"\npublic_key = "k.pub"\n',
+        "line 2: [content] url: expected an http:// or https:// address, got 'ftp://files.example/'",
+    ),
+    ('[energy]\nurl = "file:///etc/passwd"\n', "line 2: [energy] url: expected an http:// or https://"),
+    ('[energy]\nnetwork_url = "javascript:alert(1)"\n', "line 2: [energy] network_url: expected an http://"),
+    ('[content]\nurl = "https://cdn.example/main/"\n', "line 2: [content] url needs public_key"),
+    (TOKEN.format("missing.token"), "line 3: [central] token_file: cannot read"),
+    (TOKEN.format("/dev/zero"), "line 3: [central] token_file: /dev/zero is not a regular file"),
+    (TOKEN.format("huge.token"), "line 3: [central] token_file: "),
+    (TOKEN.format("empty.token"), "line 3: [central] token_file: the file is empty"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_VALUES, ids=[e.split(": ")[1] for _t, e in BAD_VALUES])
+def test_values_that_would_fail_later_are_refused_with_file_line_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    (tmp_path / "huge.token").write_bytes(b"x" * (65 * 1024))
+    (tmp_path / "empty.token").write_text("\n", encoding="utf-8")
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+    assert f"{path}, {expected}" in str(raised.value)
+    if "huge" in text:
+        assert "larger than 64 KiB" in str(raised.value)
+
+
+def test_overnight_and_single_digit_opening_hours_are_accepted(tmp_path: Path) -> None:
+    for hours in ("19:00-08:30", "8:00-18:00", "08:00-24:00"):
+        assert (
+            load_settings(write(tmp_path, f'[display]\nopen_hours = "{hours}"\n')).display.open_hours == hours
+        )
+
+
+def test_a_config_file_that_is_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="/dev/zero is not a regular file"):
+        load_settings(Path("/dev/zero"))
+
+
+def test_a_timer_beyond_qt_is_refused_by_check_config_with_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "[content]\npoll_seconds = 1_000_000_000_000\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "check-config", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"{path}, line 2: [content] poll_seconds: expected at most 2147483" in result.stderr
+
+
+def test_a_timer_beyond_qt_is_left_out_and_named_while_the_kiosk_starts(tmp_path: Path) -> None:
+    """The kiosk never stays dark over a config mistake (kiosk/startup.py): the key goes, not the kiosk."""
+    path = write(tmp_path, "[content]\npoll_seconds = 1_000_000_000_000\n")
+    shots = tmp_path / "shots"
+    options = ["--languages", "az", "--sizes", "1080x1920", "--config", str(path)]
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "main.py"),
+            "--screenshot",
+            str(shots),
+            *options,
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{path}, line 2: [content] poll_seconds: expected at most 2147483" in result.stderr
+    assert any(shots.glob("energy_az_1080x1920*.png"))
+
+
+def test_a_public_key_that_is_a_device_or_huge_is_refused_without_reading_it(tmp_path: Path) -> None:
+    from kiosk.content.signing import load_public_key
+
+    with pytest.raises(ConfigError, match=r"\[content\] public_key: /dev/zero is not a regular file"):
+        load_public_key(Path("/dev/zero"))
+    huge = tmp_path / "content.pub"
+    huge.write_bytes(b"-" * (1 << 20))
+    with pytest.raises(ConfigError, match="larger than 64 KiB"):
+        load_public_key(huge)

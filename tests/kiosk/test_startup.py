@@ -126,8 +126,8 @@ def test_token_the_kiosk_user_cannot_read_fails_check_config_and_doctor(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The README's old advice: root writes the token and chmods it 600; the kiosk's user cannot read it."""
+    from kiosk.checks import FAIL, OK
     from kiosk.doctor import token_file_check
-    from kiosk.ops import FAIL, OK
 
     token = tmp_path / "kiosk.token"
     token.write_text("secret-token", encoding="utf-8")
@@ -155,8 +155,8 @@ def test_token_the_kiosk_user_cannot_read_fails_check_config_and_doctor(
 def test_check_config_warns_nothing_but_doctor_warns_about_a_token_others_can_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from kiosk.checks import OK, WARN
     from kiosk.doctor import token_file_check
-    from kiosk.ops import OK, WARN
 
     token = tmp_path / "kiosk.token"
     token.write_text("secret-token", encoding="utf-8")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import selftest
+from kiosk.checks import FAIL, OK, SKIP, WARN
 from kiosk.cli import build_parser
 from kiosk.doctor import run_doctor
-from kiosk.ops import FAIL, OK, SKIP, WARN
 from kiosk.store.db import DB_NAME, head_revisions, open_store
 from tests.packaging.helpers import make_database_at, read_state, revisions
 
@@ -125,3 +126,32 @@ def test_doctor_says_whether_video_is_decoded_by_the_gpu(tmp_path: Path) -> None
     not_a_gpu.write_bytes(b"")
     result = vaapi_check([not_a_gpu])  # libva opens it and finds no driver: the words IT staff act on
     assert result.result == WARN and "not available" in result.detail
+
+
+def test_kioskctl_self_test_runs_the_kiosk_binary_and_passes_on_its_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Qt half runs in the kiosk binary (main.py --self-test), so kioskctl itself needs no Qt."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[display]\nlangauge = 'az'\n", encoding="utf-8")
+    args = build_parser().parse_args(["self-test", "--json", "--config", str(bad)])
+    status = int(args.run(args))
+    checks = {c["name"]: (c["result"], c["detail"]) for c in json.loads(capsys.readouterr().out)}
+    assert status == 1
+    assert checks["config"][0] == FAIL and "langauge" in checks["config"][1]
+
+
+def test_kioskctl_self_test_fails_clearly_when_the_kiosk_binary_cannot_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "green-kiosk"
+    broken.write_text(
+        "#!/bin/sh\necho 'cannot load the Qt platform plugin' >&2\nexit 134\n", encoding="utf-8"
+    )
+    broken.chmod(0o755)
+    monkeypatch.setattr(selftest, "kiosk_command", lambda: [str(broken)])
+    args = build_parser().parse_args(["self-test", "--json"])
+    status = int(args.run(args))
+    [check] = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert check["name"] == "kiosk binary" and check["result"] == FAIL and "status 134" in check["detail"]

@@ -152,3 +152,15 @@ def test_same_bundle_gives_the_same_deb_bytes(packaged: Packaged, tmp_path: Path
         hashlib.sha256(again.deb.read_bytes()).digest()
         == hashlib.sha256(packaged.old_deb.read_bytes()).digest()
     )
+
+
+def test_updater_ships_with_the_package_and_stays_off_until_enrolled(packaged: Packaged) -> None:
+    stage = packaged.stage
+    for program in ("usr/lib/green-kiosk/green-kiosk-update", "usr/sbin/green-kiosk-enroll-updates"):
+        assert (stage / program).stat().st_mode & 0o777 == 0o755, program
+    timer = (stage / "lib/systemd/system/green-kiosk-update.timer").read_text(encoding="utf-8")
+    assert "WantedBy=timers.target" in timer
+    service = (stage / "lib/systemd/system/green-kiosk-update.service").read_text(encoding="utf-8")
+    assert "ExecStart=/usr/lib/green-kiosk/green-kiosk-update" in service
+    assert "ConditionPathExists=/etc/apt/sources.list.d/green-kiosk.sources" in service
+    assert "green-kiosk-update" not in (stage / "DEBIAN/postinst").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""`main.py --screenshot DIR` renders every section, language and orientation, with no screen."""
+"""`main.py --screenshot DIR` renders every section, service page and announcement, with no screen."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from kiosk.content.source import load_demo_content
+from kiosk.outbox import Outbox
+from kiosk.paths import DEMO_CONTENT_DIR
+from kiosk.store.db import open_store
 from tests.conftest import REPO_ROOT
 
 
@@ -18,19 +22,12 @@ def distinct_colours(image: QImage, step: int = 16) -> int:
     )
 
 
-def test_screenshot_mode_writes_every_section_language_and_orientation(tmp_path: Path) -> None:
+def screenshot(tmp_path: Path, *extra: str) -> Path:
     out = tmp_path / "shots"
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # main.py must set it itself
     env.pop("DISPLAY", None)
     result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO_ROOT / "main.py"),
-            "--screenshot",
-            str(out),
-            "--data-dir",
-            str(tmp_path / "d"),
-        ],
+        [sys.executable, str(REPO_ROOT / "main.py"), "--screenshot", str(out), *extra],
         capture_output=True,
         text=True,
         timeout=180,
@@ -38,25 +35,63 @@ def test_screenshot_mode_writes_every_section_language_and_orientation(tmp_path:
         env=env,
     )
     assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_screenshot_mode_draws_every_view_of_the_release_and_records_no_plays(tmp_path: Path) -> None:
+    # A kiosk that reports to a central server: a screenshot run is not a visitor.
+    (tmp_path / "kiosk.token").write_text("a-kiosk-token\n", encoding="utf-8")
+    (tmp_path / "kiosk.toml").write_text(
+        '[central]\nurl = "http://127.0.0.1:9"\ntoken_file = "kiosk.token"\n', encoding="utf-8"
+    )
+    data = tmp_path / "d"
+    out = screenshot(
+        tmp_path, "--config", str(tmp_path / "kiosk.toml"), "--data-dir", str(data),
+        "--languages", "az,ru", "--sizes", "1920x1080,1080x1920",
+    )  # fmt: skip
+    _doc, content = load_demo_content(DEMO_CONTENT_DIR)
+    views = ["energy", "video", "services"]
+    views += [f"service-{s.id}" for s in content.services]
+    views += [f"announcement-{a.id}" for a in content.announcements]
+    sizes = ((1920, 1080), (1080, 1920))
     expected = {
         f"{view}_{language}_{w}x{h}{mode}.png"
-        for view in ("energy", "video", "services", "service-page")
-        for language in ("az", "en", "ru")
-        for w, h in ((1920, 1080), (1080, 1920), (1366, 768))
+        for view in views
+        for language in ("az", "ru")
+        for w, h in sizes
         for mode in ("", "_large")
     } | {
         f"{overlay}_az_{w}x{h}.png"
         for overlay in ("pin-pad", "admin", "announcement", "emergency")
-        for w, h in ((1920, 1080), (1080, 1920))
+        for w, h in sizes
     }
-    assert {p.name for p in out.iterdir()} == expected
-    for name in expected:
+    written = {p.name for p in out.iterdir()}
+    assert expected <= written
+    # The demo's 11 cards need a second screen in landscape: the grid is scrolled, not cut off.
+    assert "services-page2_az_1920x1080.png" in written
+    assert written - expected == {name for name in written if name.startswith("services-page")}
+    for name in written:
         image = QImage(str(out / name))
         w, h = (int(v) for v in name.removesuffix(".png").split("_")[2].split("x"))
         assert (image.width(), image.height()) == (w, h), name
         assert distinct_colours(image) > 20, f"{name} looks blank"
-    for language in ("az", "en", "ru"):  # the list, not the page the previous language left open
+    for language in ("az", "ru"):
         cards, page = (
-            QImage(str(out / f"{view}_{language}_1920x1080.png")) for view in ("services", "service-page")
+            QImage(str(out / f"{view}_{language}_1920x1080.png"))
+            for view in ("services", f"service-{content.services[0].id}")
         )
         assert cards != page, f"services_{language} shows the service page"
+        energy = QImage(str(out / f"energy_{language}_1920x1080.png"))
+        notice = QImage(str(out / f"announcement-{content.announcements[0].id}_{language}_1920x1080.png"))
+        assert energy != notice, "the energy section is hidden under the announcement"
+    pages = {(out / f"service-{s.id}_az_1080x1920.png").read_bytes() for s in content.services[:3]}
+    assert len(pages) == 3, "each service has its own page"
+    video = QImage(str(out / "video_az_1920x1080.png"))
+    centre = video.copy(video.width() // 3, video.height() // 3, video.width() // 3, video.height() // 4)
+    assert distinct_colours(centre, step=8) > 20, "the video is a black box, not a frame"
+
+    store = open_store(data)
+    try:
+        assert Outbox(store).count() == 0
+    finally:
+        store.close()

@@ -2,14 +2,16 @@
 curve and the last 30 days, and (when configured) the totals of all centres.
 
 Every figure says how fresh it is: the dot beside "Power now" pulses only while readings arrive, and
-the state line gives the age of the last reading in words, never by colour alone.
+the state line gives the age of the last reading in words, never by colour alone. A sleeping inverter
+(night) is a live plant at 0 W; a site with a silent device says how many report; an estimated today
+says so in its caption.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -18,14 +20,24 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.energy.equivalents import Equivalents
-from kiosk.energy.service import LIVE, OFFLINE, STALE, STARTING, EnergySnapshot
+from kiosk.energy.service import (
+    FAULT,
+    FRESH_STATES,
+    LIVE,
+    OFFLINE,
+    PARTIAL,
+    SLEEPING,
+    STALE,
+    STARTING,
+    EnergySnapshot,
+)
 from ui import formatting
 from ui.i18n import LanguageController
 from ui.sections.base import Section
 from ui.theme import Metrics
 from ui.widgets.day_bars import DayBars
 from ui.widgets.live_indicator import LiveIndicator
-from ui.widgets.power_chart import PowerChart
+from ui.widgets.power_chart import PowerChart, daylight
 from ui.widgets.stat_tile import FigureLabel, SentenceLabel, StatTile
 
 _Chart = TypeVar("_Chart", PowerChart, DayBars)
@@ -58,7 +70,7 @@ class _Received:
     def state(self) -> str:
         """The service's state, or "stale" when nothing at all has arrived for ``SILENT_AFTER_S``."""
         silent = time.monotonic() - self.at > SILENT_AFTER_S
-        return STALE if self.snapshot.state == LIVE and silent else self.snapshot.state
+        return STALE if self.snapshot.state in FRESH_STATES and silent else self.snapshot.state
 
 
 class _FigureRow:
@@ -227,9 +239,7 @@ class EnergySection(Section):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Solar power of this centre"))
         self.subtitle.setText(self.tr("Generated on our own roof, live"))
-        self.today.caption.setText(self.tr("Energy today"))
         self.total.caption.setText(self.tr("Energy since installation"))
-        self.co2_today.caption.setText(self.tr("CO₂ avoided today"))
         self.co2_total.caption.setText(self.tr("CO₂ avoided since installation"))
         self.curve_title.setText(self.tr("Today's power, kW (5-minute averages)"))
         self.bars_title.setText(self.tr("Last 30 days, kWh per day"))
@@ -274,6 +284,13 @@ class EnergySection(Section):
         self.co2_total.set_figure(
             "–" if co2_total is None else formatting.co2_tonnes(locale, co2_total), tonnes
         )
+        estimated = snap is not None and snap.estimated_today
+        self.today.caption.setText(
+            self.tr("Energy today (estimated)") if estimated else self.tr("Energy today")
+        )
+        self.co2_today.caption.setText(
+            self.tr("CO₂ avoided today (estimated)") if estimated else self.tr("CO₂ avoided today")
+        )
         self._show_equivalent()
         self._show_state()
 
@@ -282,10 +299,13 @@ class EnergySection(Section):
         received = self._received
         state = received.state() if received else STARTING
         snap = received.snapshot if received else None
-        live = state == LIVE
+        live = state in FRESH_STATES
         self.live_dot.set_live(live)
         words = {
             LIVE: self.tr("Live"),
+            SLEEPING: self.tr("Inverter asleep"),
+            PARTIAL: self.tr("Live"),
+            FAULT: self.tr("Inverter fault"),
             STALE: self.tr("Not updating"),
             OFFLINE: self.tr("Source offline"),
         }
@@ -312,12 +332,44 @@ class EnergySection(Section):
         if received is None or received.snapshot.state == STARTING:
             return self.tr("Connecting to the solar inverter…")
         snap = received.snapshot
-        source = (
-            self.tr("Simulated solar plant (demo)")
-            if snap.source == "simulator"
-            else self.tr("Solar inverter")
-        )
-        return f"{source} · " + self._freshness(received)
+        if snap.source == "simulator":
+            source = self.tr("Simulated solar plant (demo)")
+        elif len(snap.devices) > 1:
+            source = self.tr("Solar inverters")
+        else:
+            source = self.tr("Solar inverter")
+        parts = [source]
+        state = received.state()
+        if state == SLEEPING and snap.read_at is not None:
+            parts.append(self._asleep_text(snap.read_at))
+        elif state == PARTIAL:
+            parts.append(
+                self.tr("partial: %1 of %2 inverters reporting")
+                .replace("%1", str(snap.reporting))
+                .replace("%2", str(len(snap.devices)))
+            )
+        elif state == FAULT:
+            fault = self.tr("inverter reports a fault")
+            parts.append(f"{fault} ({snap.detail})" if snap.detail else fault)
+        parts.append(self._freshness(received))
+        return " · ".join(parts)
+
+    def _asleep_text(self, at: datetime) -> str:
+        """ "Inverter asleep · producing again at sunrise, 07:59": the next sunrise after ``at``.
+
+        In daylight (standby under snow, a grid fault) no sunrise is promised: only "Inverter asleep".
+        """
+        local = at.astimezone(self.timezone)
+        asleep = self.tr("Inverter asleep")
+        today = daylight(local.date(), self.timezone)
+        if today is not None and today[0] <= local < today[1]:
+            return asleep
+        for day in (local.date(), local.date() + timedelta(days=1)):
+            sun = daylight(day, self.timezone)
+            if sun is not None and sun[0] > local:
+                rise = formatting.clock(sun[0])
+                return f"{asleep} · " + self.tr("producing again at sunrise, %1").replace("%1", rise)
+        return f"{asleep} · " + self.tr("producing again at sunrise")
 
     def _freshness(self, received: _Received) -> str:
         """ "updated at 10:42", or what is wrong and how old the figures are."""
@@ -325,7 +377,7 @@ class EnergySection(Section):
         if snap.read_at is None:
             return self.tr("source offline: no reading yet")
         state = received.state()
-        if state == LIVE:
+        if state in FRESH_STATES:
             return self.tr("updated at %1").replace(
                 "%1", formatting.clock(snap.read_at.astimezone(self.timezone))
             )

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QMouseEvent, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -39,6 +39,7 @@ class VideoSection(Section):
         self.player.unavailable.connect(self._on_unavailable)
         self.caption = QLabel(self)
         self.caption.setObjectName("VideoTitle")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # content text: markup shows as characters
         self.caption.setWordWrap(True)
         self.hint = QLabel(self)
         self.hint.setObjectName("SectionSubtitle")

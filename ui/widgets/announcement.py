@@ -21,6 +21,7 @@ class AnnouncementView(QFrame):
         self.level.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = QLabel(self)
         self.text.setObjectName("AnnouncementText")
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # content text: markup shows as characters
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.content.manifest import SHA256_PATTERN, BlobInfo, blob_refs, encode_manifest, parse_manifest
+from kiosk.content.manifest import (
+    MAX_IMAGE_BYTES,
+    SHA256_PATTERN,
+    BlobInfo,
+    blob_refs,
+    encode_manifest,
+    parse_manifest,
+)
 from kiosk.errors import ContentError
 from tests.content_docs import document, service
 
@@ -29,7 +36,9 @@ def manifests(draw: st.DrawFn) -> tuple[bytes, dict[str, Any], dict[str, BlobInf
     blobs = draw(
         st.dictionaries(
             shas,
-            st.builds(BlobInfo, st.integers(0, 10**9), st.sampled_from(["image/png", "image/svg+xml"])),
+            st.builds(
+                BlobInfo, st.integers(0, MAX_IMAGE_BYTES), st.sampled_from(["image/png", "image/svg+xml"])
+            ),
             min_size=1,
             max_size=5,
         )

@@ -140,3 +140,19 @@ def test_the_manifest_is_compact_sorted_json(tmp_path: Path, channel: Path, keys
     raw = json.loads(data)
     assert list(raw) == sorted(raw)
     assert set(raw) == {"format", "release", "created", "expires", "content", "blobs"}
+
+
+def test_validate_refuses_subtitles_larger_than_kiosks_accept(tmp_path: Path) -> None:
+    """A kiosk refuses a release whose subtitles exceed 2 MiB: the publisher is told first."""
+    files = {"clip.mp4": b"\x00\x00\x00\x18ftypmp42", "az.vtt": b"WEBVTT\n\n" + b"x" * (3 << 20)}
+    source = write_source(tmp_path / "source", [card("one")], {"icons/one.svg": svg("one"), **files})
+    toml = source / "content.toml"
+    video = (
+        '[[videos]]\nid = "clip"\nfile = "clip.mp4"\ntitle = { az = "a", en = "b", ru = "c" }\n'
+        'subtitles = { az = "az.vtt" }\n'
+    )
+    toml.write_text(toml.read_text(encoding="utf-8") + video, encoding="utf-8")
+    _doc, problems = check_source(source)
+    assert problems == [
+        f"{toml}: videos[0].subtitles.az: 'az.vtt' has 3145736 bytes, more than the 2097152 kiosks accept"
+    ]

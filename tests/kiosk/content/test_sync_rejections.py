@@ -136,6 +136,33 @@ def traversal_in_blobs(kiosk: Kiosk) -> str:
     return "not a sha256"
 
 
+def duplicate_keys(kiosk: Kiosk) -> str:
+    """Two parsers could read different values from the same signed bytes: refused outright."""
+    created = kiosk.clock()
+    data = forged_manifest(
+        release=3, created=created, expires=created + timedelta(days=1), content=document(), blobs={}
+    )
+    sign_raw(kiosk.channel, kiosk.key, data.replace(b'"release":3', b'"release":3,"release":4'))
+    return "duplicate key 'release'"
+
+
+def deeply_nested(kiosk: Kiosk) -> str:
+    """900 levels: json.loads copes, but copying or storing it would exhaust the recursion limit."""
+    deep: list[object] = []
+    for _ in range(900):
+        deep = [deep]
+    created = kiosk.clock()
+    data = forged_manifest(
+        release=3,
+        created=created,
+        expires=created + timedelta(days=1),
+        content=document(services=[service("deep", extra=deep)]),
+        blobs={},
+    )
+    sign_raw(kiosk.channel, kiosk.key, data)
+    return "nested deeper than 32 levels"
+
+
 def over_cache_limit(kiosk: Kiosk) -> str:
     sha = "ab" * 32
     _forged(kiosk, sha, {sha: BlobInfo(11 * MB, "image/png")})
@@ -153,6 +180,8 @@ CASES: list[Callable[[Kiosk], str]] = [
     traversal_in_media,
     traversal_in_blobs,
     over_cache_limit,
+    duplicate_keys,
+    deeply_nested,
 ]
 
 

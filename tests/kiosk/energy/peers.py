@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from pymodbus.server import ModbusTcpServer
@@ -42,13 +43,19 @@ class SunSpecSimulator:
 
     ``set(W=..., W_SF=..., WH=..., WH_SF=...)`` changes raw register values; every Modbus read sees
     the current image. ``stop()`` and ``start()`` take the device off and back on the network.
+    Subclasses lay out other images by overriding ``_build`` (at ``base``, for unit ``device_id``);
+    ``delay`` makes every answer that many seconds late (a slow device).
     """
+
+    base = SUNSPEC_BASE
+    device_id = 1
+    delay = 0.0
 
     def __init__(self, inverter_model: int = 103, **inverter: Any) -> None:
         self.port = free_port()
         self.inverter_model = inverter_model
         self.common = {"Mn": "GreenKiosk", "Md": "SimInverter", "SN": "SIM-0001", "DA": 1}
-        defaults = {"W": 0, "W_SF": 0, "WH": 0, "WH_SF": 0} if inverter_model < 700 else {}
+        defaults = {"W": 0, "W_SF": 0, "WH": 0, "WH_SF": 0} if inverter_model < 110 else {}
         self.inverter: dict[str, Any] = defaults | inverter
         self._image = self._build()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -77,7 +84,9 @@ class SunSpecSimulator:
         registers: list[int],
         _values: Any,
     ) -> None:
-        offset = SUNSPEC_BASE - start
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        offset = self.base - start
         registers[offset : offset + len(self._image)] = self._image
         return None
 
@@ -88,8 +97,8 @@ class SunSpecSimulator:
 
         async def serve() -> None:
             device = SimDevice(
-                id=1,
-                simdata=[SimData(SUNSPEC_BASE, values=list(self._image), datatype=DataType.REGISTERS)],
+                id=self.device_id,
+                simdata=[SimData(self.base, values=list(self._image), datatype=DataType.REGISTERS)],
                 action=self._refresh,
             )
             self._server = ModbusTcpServer(device, address=("127.0.0.1", self.port))
@@ -118,27 +127,61 @@ class SunSpecSimulator:
         if self._loop is None or self._server is None or self._thread is None:
             return
         server, loop = self._server, self._loop
-        asyncio.run_coroutine_threadsafe(server.shutdown(), loop).result(10)
+
+        async def halt() -> None:
+            await server.shutdown()
+            # Answers still held back by ``delay`` end here, not as "Task was destroyed" later.
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(halt(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         self._thread.join(10)
         self._loop = self._server = self._thread = None
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def recorded(name: str) -> bytes:
+    """The bytes of a recorded answer of a real device (see fixtures/*/README.md for their origin)."""
+    return (FIXTURES / name).read_bytes()
+
+
 class JsonServer:
-    """A local HTTP server answering every GET with the current ``body`` (JSON unless ``raw`` is set)."""
+    """A local HTTP server answering every GET with the current ``body`` (JSON unless ``raw`` is set).
+
+    With ``routes`` (path with query → bytes) it answers those paths only, and 404 to any other, like a
+    logger without an endpoint. ``slow_s`` delays each answer (a slow device); while ``hold`` is set
+    to a cleared Event, answers wait for it (a device that takes longer than any timeout).
+    """
 
     def __init__(self) -> None:
         self.body: Any = {}
         self.raw: bytes | None = None
         self.status = 200
         self.paths: list[str] = []
+        self.routes: dict[str, bytes] = {}
+        self.slow_s = 0.0
+        self.hold: threading.Event | None = None
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 outer.paths.append(self.path)
-                payload = outer.raw if outer.raw is not None else json.dumps(outer.body).encode()
-                self.send_response(outer.status)
+                if outer.hold is not None:
+                    outer.hold.wait(10)
+                if outer.slow_s:
+                    threading.Event().wait(outer.slow_s)  # the device's own slowness, not a test wait
+                status = outer.status
+                if outer.routes:
+                    payload = outer.routes.get(self.path, b"<html>404 Not Found</html>")
+                    status = 200 if self.path in outer.routes else 404
+                else:
+                    payload = outer.raw if outer.raw is not None else json.dumps(outer.body).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -153,6 +196,8 @@ class JsonServer:
         self._thread.start()
 
     def close(self) -> None:
+        if self.hold is not None:
+            self.hold.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.energy.reading import EnergyReading
-from kiosk.energy.service import LIVE, OFFLINE, STALE, STARTING, EnergyService
+from kiosk.energy.service import LIVE, OFFLINE, SLEEPING, STALE, STARTING, EnergyService
 from kiosk.errors import SourceError
 from kiosk.store.db import open_store
 from kiosk.store.models import EnergyReadingRow
@@ -72,7 +72,7 @@ def test_failure_reports_offline_and_keeps_last_figures(service: EnergyService, 
     assert "connection refused" in snap.error
 
 
-@pytest.mark.parametrize("power", [-5.0, math.nan, 12_001.0])
+@pytest.mark.parametrize("power", [-201.0, math.nan, math.inf, 12_001.0])
 def test_impossible_power_is_dropped(service: EnergyService, clock: FakeClock, power: float) -> None:
     source = service.source
     assert isinstance(source, ScriptedSource)
@@ -99,6 +99,18 @@ def test_simulator_is_the_default_source(core: object) -> None:
 
     assert isinstance(core, KioskCore)
     snap = core.energy.poll_once()
-    assert snap.source == "simulator" and snap.state == LIVE
+    assert snap.source == "simulator" and snap.state in (LIVE, SLEEPING)  # SLEEPING at night
     assert snap.energy_total_wh is not None and snap.energy_total_wh > 0
     assert isinstance(snap.read_at, datetime)
+
+
+@pytest.mark.parametrize("power", [-5.0, -200.0])
+def test_standby_draw_at_night_is_zero_watts_not_an_impossible_reading(
+    service: EnergyService, clock: FakeClock, power: float
+) -> None:
+    """Rated 10 kW: a plant at rest may draw down to max(50 W, 2 % of rated) = 200 W."""
+    source = service.source
+    assert isinstance(source, ScriptedSource)
+    source.queue.append(reading(clock, power))
+    snap = service.poll_once()
+    assert (snap.state, snap.power_w, snap.dropped) == (LIVE, 0.0, 0)

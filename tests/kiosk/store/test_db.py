@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
+from kiosk.errors import StoreError
 from kiosk.store.db import DB_NAME, head_revisions, open_store, schema_revisions
 from kiosk.store.models import KioskState
 
@@ -58,7 +59,7 @@ def test_corrupt_database_is_moved_aside_and_replaced(
         kept = data_dir / f"{DB_NAME}.corrupt-20261125T070005Z"
         assert kept.read_bytes() == garbage
         assert schema_revisions(store.engine) == head_revisions()
-        assert "unreadable" in caplog.text and str(kept) in caplog.text
+        assert "is corrupt" in caplog.text and str(kept) in caplog.text
     finally:
         store.close()
 
@@ -137,3 +138,24 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
         stored = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
     assert "half_done" not in tables
     assert stored == before
+
+
+def test_a_locked_database_is_reported_and_never_moved_aside(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLITE_BUSY says nothing about the file: before, a kiosk started beside a holder of the lock
+    moved the healthy database aside as "corrupt"."""
+    monkeypatch.setattr("kiosk.store.db.LOCK_WAIT_SECONDS", 0.05)
+    open_store(data_dir).close()
+    path = data_dir / DB_NAME
+    holder = sqlite3.connect(path, timeout=0)
+    try:
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("CREATE TABLE held (x)")  # the write takes the exclusive lock and keeps it
+        with pytest.raises(StoreError, match=r"left as it is \(not corrupt\)") as raised:
+            open_store(data_dir)
+        assert "SQLITE_BUSY" in str(raised.value)
+        assert not list(data_dir.glob(f"{DB_NAME}.corrupt-*"))
+    finally:
+        holder.close()
+    open_store(data_dir).close()  # once the lock is gone it opens as before

@@ -1,0 +1,236 @@
+"""Drafts: releases the server proposes (a rollback, an announcement) that only the admin's key approves.
+
+The one rule of this room: a draft stores what it is (its kind and typed parameters) next to the exact
+manifest bytes to be signed, so every reader renders it in its own language from the parameters, and
+nothing re-parses a sentence.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from central.db import Database
+from central.errors import Conflict, Invalid, NotFound, Rejected
+from central.models import Draft
+from central.publishing import Publishing, channel_row
+from kiosk.content.manifest import encode_manifest, parse_manifest
+from kiosk.errors import ContentError
+from kiosk.wire import LANGUAGES, LEVELS, MAX_RELEASE, parse_time
+
+log = logging.getLogger(__name__)
+
+MAX_ANNOUNCEMENT_TEXT = 500
+MAX_CENTRES = 200
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """Re-activate the content of an earlier release under a new number."""
+
+    release: int
+
+    def describe(self) -> str:
+        return f"roll back to the content of release {self.release}"
+
+
+@dataclass(frozen=True)
+class AnnouncementDraft:
+    """Add an announcement to the active release's content."""
+
+    level: str
+    starts: datetime
+    ends: datetime
+    texts: Mapping[str, str]
+    centres: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return f"announcement until {self.ends.isoformat(timespec='minutes')}: {self.texts['az'][:80]}"
+
+
+DraftParams = Rollback | AnnouncementDraft
+
+
+def params_to_json(params: DraftParams) -> str:
+    doc = asdict(params)
+    if isinstance(params, AnnouncementDraft):
+        doc.update(starts=params.starts.isoformat(), ends=params.ends.isoformat())
+        doc["centres"] = list(params.centres)
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True)
+
+
+def params_of(kind: str, doc: Any) -> DraftParams | None:
+    """A draft's parameters from their JSON; None for a draft stored before they were kept."""
+    try:
+        if kind == "rollback":
+            return Rollback(int(doc["release"]))
+        if kind == "announcement":
+            return AnnouncementDraft(
+                level=str(doc["level"]),
+                starts=parse_time(doc["starts"], "starts"),
+                ends=parse_time(doc["ends"], "ends"),
+                texts={lang: str(doc["texts"][lang]) for lang in LANGUAGES},
+                centres=tuple(str(c) for c in doc.get("centres", [])),
+            )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        log.warning("A %s draft's stored parameters cannot be read", kind)
+    return None
+
+
+class Drafts:
+    """Proposes drafts on top of :class:`Publishing` and publishes one when its signature arrives."""
+
+    def __init__(self, database: Database, publishing: Publishing, clock: Callable[[], datetime]) -> None:
+        self.database = database
+        self.publishing = publishing
+        self.clock = clock
+
+    def propose_rollback(self, channel: str, number: int, *, by: str, valid_days: int = 365) -> int:
+        """A draft re-activating release ``number``'s content under a new, higher release number."""
+        old = parse_manifest(self.publishing.release_manifest(channel, number))
+        return self._propose(
+            channel,
+            Rollback(number),
+            lambda new_number, now: encode_manifest(
+                release=new_number,
+                created=now,
+                expires=now + timedelta(days=valid_days),
+                content=old.content,
+                blobs=old.blobs,
+            ),
+            by=by,
+        )
+
+    def propose_announcement(
+        self,
+        channel: str,
+        texts: Mapping[str, str],
+        *,
+        starts: datetime,
+        ends: datetime,
+        level: str = "info",
+        centres: Sequence[str] = (),
+        by: str,
+    ) -> int:
+        """A draft adding an announcement (the override message) to the active release's content."""
+        if level not in LEVELS:
+            raise Invalid(f"level must be {' or '.join(LEVELS)}, not {level[:20]!r}")
+        if any(not texts.get(language, "").strip() for language in LANGUAGES):
+            raise Invalid(f"an announcement needs its text in {', '.join(LANGUAGES)}")
+        if any(len(texts[language]) > MAX_ANNOUNCEMENT_TEXT for language in LANGUAGES):
+            raise Invalid(f"an announcement's text may have at most {MAX_ANNOUNCEMENT_TEXT} characters")
+        if len(centres) > MAX_CENTRES or any(not 0 < len(c) <= 128 for c in centres):
+            raise Invalid(f"at most {MAX_CENTRES} centres, each named in 1 to 128 characters")
+        starts, ends = parse_time(starts, "starts"), parse_time(ends, "ends")
+        if ends <= starts:
+            raise Invalid("an announcement must end after it starts")
+        base = self.publishing.active_manifest(channel)
+        if base is None:
+            raise Conflict(f"channel {channel!r} has no release to add an announcement to")
+        params = AnnouncementDraft(
+            level=level,
+            starts=starts,
+            ends=ends,
+            texts={language: texts[language].strip() for language in LANGUAGES},
+            centres=tuple(centres),
+        )
+        content = json.loads(json.dumps(base.content))
+        item: dict[str, Any] = {
+            "id": f"console-{int(self.clock().timestamp())}",
+            "level": level,
+            "starts": starts.isoformat(),
+            "ends": ends.isoformat(),
+            "text": dict(params.texts),
+        }
+        if centres:
+            item["centres"] = list(centres)
+        content.setdefault("announcements", []).append(item)
+        return self._propose(
+            channel,
+            params,
+            lambda new_number, now: encode_manifest(
+                release=new_number,
+                created=now,
+                expires=base.expires if base.expires > ends else ends + timedelta(days=30),
+                content=content,
+                blobs=base.blobs,
+            ),
+            by=by,
+        )
+
+    def _propose(
+        self, channel: str, params: DraftParams, build: Callable[[int, datetime], bytes], *, by: str
+    ) -> int:
+        now = self.clock().astimezone(UTC).replace(microsecond=0)
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            pending = session.scalars(
+                select(Draft.number).where(Draft.channel_id == row.id, Draft.status == "pending")
+            ).all()
+            number = max([row.release, *pending]) + 1
+            if number > MAX_RELEASE:
+                raise Conflict(f"channel {channel!r} has used every release number")
+            data = build(number, now)
+            try:
+                parse_manifest(data)
+            except ContentError as exc:
+                raise Rejected(str(exc).splitlines()[0]) from exc
+            draft = Draft(
+                channel_id=row.id,
+                kind="rollback" if isinstance(params, Rollback) else "announcement",
+                description=params.describe()[:512],
+                params=params_to_json(params),
+                number=number,
+                manifest=data,
+                created=now,
+                created_by=by,
+            )
+            session.add(draft)
+            session.flush()
+            return draft.id
+
+    def drafts(self, channel: str, *, pending_only: bool = True) -> list[dict[str, Any]]:
+        """The channel's drafts, oldest first: ``params`` as JSON values, ``manifest`` as base64."""
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            query = select(Draft).where(Draft.channel_id == row.id)
+            if pending_only:
+                query = query.where(Draft.status == "pending")
+            return [
+                {
+                    "id": d.id,
+                    "kind": d.kind,
+                    "description": d.description,
+                    "params": json.loads(d.params or "{}"),
+                    "release": d.number,
+                    "status": d.status,
+                    "created": d.created.isoformat(),
+                    "created_by": d.created_by,
+                    "manifest": base64.b64encode(d.manifest).decode("ascii"),
+                }
+                for d in session.scalars(query.order_by(Draft.id))
+            ]
+
+    def approve(self, channel: str, draft_id: int, signature: bytes, *, by: str) -> int:
+        """Publish a draft with the signature the admin tool made over its exact bytes."""
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            draft = session.get(Draft, draft_id) if 0 < draft_id <= MAX_RELEASE else None
+            if draft is None or draft.channel_id != row.id:
+                raise NotFound(f"channel {channel!r} has no draft {draft_id}")
+            if draft.status != "pending":
+                raise Conflict(f"draft {draft_id} is {draft.status}, not pending")
+            data, kind, description = draft.manifest, draft.kind, draft.description
+        number = self.publishing.publish(channel, data, signature, by=by, note=f"{kind}: {description}"[:256])
+        with self.database.session() as session:
+            stored = session.get(Draft, draft_id)
+            if stored is not None:
+                stored.status = "published"
+        return number

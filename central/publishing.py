@@ -1,0 +1,259 @@
+"""Channels, blobs and releases: what the server publishes, each release verified as a kiosk would.
+
+The one rule of this room: nothing becomes a channel's release unless the channel's key signed it, it
+parses as a kiosk parses it, its number grows and every blob it names is here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central.db import Database
+from central.errors import Conflict, Invalid, NotFound, Rejected, TooLarge
+from central.models import Channel, Draft, Release
+from kiosk.content.manifest import BLOBS_DIR, Manifest, content_of, parse_manifest
+from kiosk.content.model import Announcement
+from kiosk.content.publish import write_blob, write_manifest
+from kiosk.content.signing import verify
+from kiosk.errors import ContentError
+from kiosk.wire import MAX_RELEASE
+
+log = logging.getLogger(__name__)
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+SHA_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ReleaseNotifier:
+    """Tells waiting push connections (any thread) that a channel has a new release."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[str, int], None]] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Callable[[str, int], None]) -> None:
+        with self._lock:
+            self._listeners.append(listener)
+
+    def notify(self, channel: str, release: int) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(channel, release)
+
+
+class Publishing:
+    """The channels in the database and their folders under ``channels_dir`` (served as static files)."""
+
+    def __init__(
+        self,
+        channels_dir: Path,
+        database: Database,
+        clock: Callable[[], datetime],
+        *,
+        max_blob_bytes: int,
+    ) -> None:
+        self.channels_dir = channels_dir
+        self.database = database
+        self.clock = clock
+        self.max_blob_bytes = max_blob_bytes
+        self.notifier = ReleaseNotifier()
+        self._lock = threading.Lock()
+        channels_dir.mkdir(parents=True, exist_ok=True)
+
+    def add_channel(self, name: str, public_key_pem: bytes) -> None:
+        check_name(name, "channel")
+        _public_key(public_key_pem.decode("ascii", "replace"))  # refuse a bad key now, not at publish
+        with self.database.session() as session:
+            if session.scalar(select(Channel).where(Channel.name == name)) is not None:
+                raise Conflict(f"channel {name!r} already exists")
+            session.add(
+                Channel(name=name, public_key=public_key_pem.decode(), release=0, created=self.clock())
+            )
+        (self.channels_dir / name / BLOBS_DIR).mkdir(parents=True, exist_ok=True)
+
+    def channel_names(self) -> list[str]:
+        with self.database.session() as session:
+            return list(session.scalars(select(Channel.name).order_by(Channel.name)))
+
+    def channel_release(self, name: str) -> int:
+        with self.database.session() as session:
+            return channel_row(session, name).release
+
+    def channel_dir(self, name: str) -> Path:
+        check_name(name, "channel")
+        return self.channels_dir / name
+
+    def missing_blobs(self, channel: str, blobs: Mapping[str, int]) -> list[str]:
+        """Which of ``{sha: size}`` the channel does not hold yet (so the publisher uploads only those)."""
+        self.channel_release(channel)  # NotFound for an unknown channel
+        folder = self.channel_dir(channel) / BLOBS_DIR
+        missing = []
+        for sha, size in blobs.items():
+            check_sha(sha)
+            path = folder / sha
+            if not (path.is_file() and path.stat().st_size == size):
+                missing.append(sha)
+        return sorted(missing)
+
+    def store_blob(self, channel: str, sha: str, size: int | None, chunks: Iterable[bytes]) -> bool:
+        """Store an uploaded blob after checking its sha256 and size; False when it was already there."""
+        check_sha(sha)
+        if size is not None and size > self.max_blob_bytes:
+            raise TooLarge(f"blob of {size} bytes is over the {self.max_blob_bytes} allowed")
+        self.channel_release(channel)
+        target = self.channel_dir(channel) / BLOBS_DIR / sha
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_file() and (size is None or target.stat().st_size == size):
+            for _chunk in chunks:  # drain the request body
+                pass
+            return False
+        digest = hashlib.sha256()
+        received = 0
+
+        def fill(handle: BinaryIO) -> None:
+            nonlocal received
+            for chunk in chunks:
+                received += len(chunk)
+                if received > self.max_blob_bytes:
+                    raise TooLarge(f"blob is over the {self.max_blob_bytes} bytes allowed")
+                digest.update(chunk)
+                handle.write(chunk)
+            if size is not None and received != size:
+                raise Invalid(f"blob {sha}: received {received} bytes, announced {size}")
+            if digest.hexdigest() != sha:
+                raise Invalid(f"blob {sha}: its content hashes to {digest.hexdigest()}")
+
+        write_blob(target, fill)
+        return True
+
+    def publish(self, channel: str, manifest: bytes, signature: bytes, *, by: str, note: str = "") -> int:
+        """Verify and activate a signed manifest: signature, schema, growing number, every blob here."""
+        with self._lock, self.database.session() as session:
+            row = channel_row(session, channel)
+            try:
+                verify(_public_key(row.public_key), manifest, signature)
+                parsed = parse_manifest(manifest)
+            except ContentError as exc:
+                raise Rejected(str(exc).splitlines()[0]) from exc
+            if parsed.release > MAX_RELEASE:
+                raise Rejected(f"release {parsed.release} is over the highest number, {MAX_RELEASE}")
+            if parsed.release <= row.release:
+                raise Conflict(f"release {parsed.release} is not newer than the active release {row.release}")
+            if parsed.expires <= self.clock():
+                raise Rejected(f"the manifest expired at {parsed.expires.isoformat()}")
+            missing = self.missing_blobs(channel, {sha: info.size for sha, info in parsed.blobs.items()})
+            if missing:
+                raise Conflict(f"{len(missing)} blobs are not uploaded yet, e.g. {missing[0]}")
+            write_manifest(self.channel_dir(channel), manifest, signature)
+            row.release = parsed.release
+            session.add(
+                Release(
+                    channel_id=row.id,
+                    number=parsed.release,
+                    manifest=manifest,
+                    signature=signature,
+                    published_at=self.clock(),
+                    published_by=by,
+                    note=note,
+                )
+            )
+            for draft in session.scalars(
+                select(Draft).where(Draft.channel_id == row.id, Draft.status == "pending")
+            ):
+                if draft.number <= parsed.release:
+                    draft.status = "superseded"
+        log.info("Channel %s: release %d published by %s %s", channel, parsed.release, by, note)
+        self.notifier.notify(channel, parsed.release)
+        return parsed.release
+
+    def releases(self, channel: str) -> list[dict[str, Any]]:
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            found = session.scalars(
+                select(Release).where(Release.channel_id == row.id).order_by(Release.number.desc())
+            )
+            return [
+                {
+                    "release": r.number,
+                    "published_at": r.published_at.isoformat(),
+                    "published_by": r.published_by,
+                    "note": r.note,
+                    "active": r.number == row.release,
+                    "items": _item_count(r.manifest),
+                }
+                for r in found
+            ]
+
+    def release_manifest(self, channel: str, number: int) -> bytes:
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            if not 0 < number <= MAX_RELEASE:
+                raise NotFound(f"channel {channel!r} has no release {number}")
+            release = session.scalar(
+                select(Release).where(Release.channel_id == row.id, Release.number == number)
+            )
+            if release is None:
+                raise NotFound(f"channel {channel!r} has no release {number}")
+            return release.manifest
+
+    def active_manifest(self, channel: str) -> Manifest | None:
+        """The channel's active release, parsed as a kiosk parses it; None before the first."""
+        active = self.channel_release(channel)
+        return None if active == 0 else parse_manifest(self.release_manifest(channel, active))
+
+    def announcements(self, channel: str) -> list[Announcement]:
+        """The announcements of the channel's active release (every centre's), newest start first."""
+        manifest = self.active_manifest(channel)
+        if manifest is None:
+            return []
+        found = content_of(manifest, None).announcements
+        return sorted(found, key=lambda item: item.starts, reverse=True)
+
+
+def channel_row(session: Session, name: str) -> Channel:
+    row = session.scalar(select(Channel).where(Channel.name == name))
+    if row is None:
+        raise NotFound(f"no channel {name[:70]!r}")
+    return row
+
+
+def check_name(name: str, what: str) -> None:
+    if not NAME_PATTERN.match(name):
+        raise Invalid(f"{what} {name[:70]!r}: use 1-64 of a-z 0-9 . _ - (starting with a letter or digit)")
+
+
+def check_sha(sha: str) -> None:
+    if not SHA_PATTERN.match(sha):
+        raise Invalid(f"{sha[:70]!r} is not a sha256 (64 hex digits)")
+
+
+def _public_key(pem: str) -> Ed25519PublicKey:
+    try:
+        key = serialization.load_pem_public_key(pem.encode())
+    except ValueError as exc:
+        raise Invalid("the channel's public key is not a PEM public key") from exc
+    if not isinstance(key, Ed25519PublicKey):
+        raise Invalid("the channel's public key is not an Ed25519 key")
+    return key
+
+
+def _item_count(manifest: bytes) -> int:
+    try:
+        content = json.loads(manifest)["content"]
+    except (ValueError, KeyError, TypeError):
+        return 0
+    return sum(len(v) for v in content.values() if isinstance(v, list))

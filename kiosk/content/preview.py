@@ -1,0 +1,141 @@
+"""``kioskctl approve --preview``: a draft drawn by the kiosk's own renderer before it is signed.
+
+The kiosk program runs in a child process (``main.py --screenshot DIR --preview-manifest FILE``), so
+``kiosk/`` never imports Qt, and its blobs are fetched from the channel and checked against the
+manifest first: the PNGs show exactly the bytes the key would approve.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.config import LANGUAGES
+from kiosk.content.library import ContentLibrary
+from kiosk.content.manifest import MAX_MANIFEST_BYTES, TARGETED_LISTS, parse_manifest
+from kiosk.content.releases import install_release
+from kiosk.errors import ContentError
+from kiosk.paths import app_root
+from kiosk.store.db import Store
+
+if TYPE_CHECKING:
+    from kiosk.content.remote import CentralClient, ProposedDraft
+
+log = logging.getLogger(__name__)
+
+RENDER_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class PreviewOptions:
+    """Where the PNGs go and which languages and screen sizes are drawn."""
+
+    out_dir: Path
+    languages: tuple[str, ...]
+    sizes: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def parse(cls, out_dir: Path, languages: str, sizes: str) -> PreviewOptions:
+        return cls(out_dir, parse_languages(languages), parse_sizes(sizes))
+
+    def folder(self, draft_id: int) -> Path:
+        return self.out_dir / f"draft-{draft_id}"
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """``az,en`` → ("az", "en"); ContentError names an unknown language."""
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in LANGUAGES]
+    if not chosen or unknown:
+        raise ContentError(f"--languages: expected some of {','.join(LANGUAGES)}, got {value!r}")
+    return chosen
+
+
+def parse_sizes(value: str) -> tuple[tuple[int, int], ...]:
+    """``1920x1080,1080x1920`` → ((1920, 1080), (1080, 1920)), each side 320 to 7680 pixels."""
+    sizes = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        width, _, height = part.partition("x")
+        if not (width.isdigit() and height.isdigit()) or not (
+            320 <= int(width) <= 7680 and 320 <= int(height) <= 7680
+        ):
+            raise ContentError(f"--sizes: expected sizes like 1920x1080,1080x1920, got {part!r}")
+        sizes.append((int(width), int(height)))
+    if not sizes:
+        raise ContentError(f"--sizes: expected sizes like 1920x1080,1080x1920, got {value!r}")
+    return tuple(sizes)
+
+
+def kiosk_command() -> list[str]:
+    """How to start the kiosk program: main.py from source, or ``green-kiosk`` beside ``kioskctl``."""
+    if getattr(sys, "frozen", False):
+        return [str(Path(sys.executable).with_name("green-kiosk"))]
+    return [sys.executable, str(app_root() / "main.py")]
+
+
+def render_draft(client: CentralClient, draft: ProposedDraft, options: PreviewOptions) -> list[Path]:
+    """Fetch the draft's blobs (hash-checked), render it in a kiosk child process; returns the PNGs."""
+    out = options.folder(draft.id)
+    with tempfile.TemporaryDirectory(prefix="green-kiosk-preview-") as temp:
+        work = Path(temp)
+        blobs = work / "blobs"
+        blobs.mkdir()
+        for sha, info in sorted(draft.manifest.blobs.items()):
+            client.fetch_blob(sha, info.size, blobs / sha)
+        manifest = work / "manifest.json"
+        manifest.write_bytes(draft.data)
+        return render_manifest(manifest, blobs, out, options, data_dir=work / "data")
+
+
+def render_manifest(
+    manifest: Path, blobs: Path, out: Path, options: PreviewOptions, *, data_dir: Path
+) -> list[Path]:
+    """Run the kiosk's screenshot renderer on a manifest file and a folder of its blobs."""
+    command = [
+        *kiosk_command(),
+        "--screenshot", str(out),
+        "--preview-manifest", str(manifest),
+        "--preview-blobs", str(blobs),
+        "--data-dir", str(data_dir),
+        "--languages", ",".join(options.languages),
+        "--sizes", ",".join(f"{w}x{h}" for w, h in options.sizes),
+    ]  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S, env=env, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ContentError(f"the preview could not be rendered: {exc}") from exc
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise ContentError(f"the preview could not be rendered: {reason}")
+    return sorted(out.glob("*.png"))
+
+
+def install_preview(store: Store, library: ContentLibrary, manifest_file: Path, blob_dir: Path) -> int:
+    """Make a manifest file the active release of a throwaway kiosk store, its media in ``blob_dir``.
+
+    Every item is shown as if this kiosk's centre were targeted (the signer sees every centre's items);
+    returns the release number.
+    """
+    try:
+        data = manifest_file.read_bytes()[: MAX_MANIFEST_BYTES + 1]
+    except OSError as exc:
+        raise ContentError(f"{manifest_file}: cannot read: {exc.strerror}") from exc
+    manifest = parse_manifest(data, where=str(manifest_file))
+    document = manifest.store_document(None)
+    for name in TARGETED_LISTS:
+        for item in document.get(name) or []:
+            if isinstance(item, dict):
+                item.pop("centres", None)
+    install_release(store, manifest.release, document, datetime.now(UTC))
+    library.blob_dir = blob_dir
+    return manifest.release
