@@ -48,6 +48,26 @@ def test_broken_config_without_a_saved_one_keeps_every_key_that_parses(tmp_path:
     assert f"{config}, line 10: [central] url needs token_file" in text
 
 
+def test_broken_config_keeps_a_site_of_several_devices(tmp_path: Path) -> None:
+    """Dropping [[energy.sources]] would put the simulator's made-up figures on a real kiosk."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        '[display]\nlangauge = "en"\n[energy]\nrated_power_w = 50000\n'
+        '[[energy.sources]]\nsource = "sunspec"\nname = "roof east"\nhost = "10.0.0.5"\n'
+        '[[energy.sources]]\nsource = "fronius"\nurl = "http://10.0.0.6/"\n',
+        encoding="utf-8",
+    )
+    startup = load_startup_settings(config, tmp_path / "data")
+    assert startup.origin == "defaults"
+    energy = startup.settings.energy
+    assert [(d.source, d.label) for d in energy.devices()] == [
+        ("sunspec", "roof east"),
+        ("fronius", "fronius http://10.0.0.6/"),
+    ]
+    assert energy.rated_power_w == 50000
+    assert any("unknown key 'langauge'" in problem for problem in startup.problems)
+
+
 def test_broken_config_falls_back_to_the_last_one_that_started(tmp_path: Path) -> None:
     config, data = tmp_path / "kiosk.toml", tmp_path / "data"
     data.mkdir()
