@@ -8,14 +8,17 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
-from kiosk.config import Settings
+from kiosk.config import Settings, default_data_dir, resolve_config_path
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
-from kiosk.options import add_common_options, log_level, settings_from_options
+from kiosk.options import add_common_options
+
+if TYPE_CHECKING:
+    from kiosk.watchdog import Watchdog
 
 log = logging.getLogger("green_kiosk")
 
@@ -59,24 +62,56 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        if args.preview_manifest:  # nothing of this machine's kiosk: its config, data or server
-            settings, data_dir = Settings(), Path(args.data_dir)
-        else:
-            settings, data_dir = settings_from_options(args)
         screenshot = _screenshot_options(args)
     except KioskError as exc:
         print(f"green-kiosk: {exc}", file=sys.stderr)
         return 2
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    configure_logging(data_dir, log_level(args, settings))
+    from kiosk.startup import (
+        HEALTHY_SECONDS,
+        QuickExits,
+        StartupSettings,
+        load_startup_settings,
+        remember_good_config,
+    )
+    from kiosk.status import app_version
+
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    configure_logging(data_dir, args.log_level or "INFO")
+    if args.preview_manifest:  # nothing of this machine's kiosk: its config, data or server
+        config_path: Path | None = None
+        startup = StartupSettings(Settings(), "preview")
+    else:
+        config_path, explicit = resolve_config_path(args.config)
+        startup = load_startup_settings(config_path, data_dir, required=explicit)  # never stops the kiosk
+    settings = startup.settings
+    logging.getLogger().setLevel(args.log_level or settings.logging.level)
+    quick_exits = QuickExits(data_dir)
+    safe_mode = False if args.screenshot else quick_exits.begin()
+    log.info(
+        "Green Kiosk %s starting: config %s (%s), data dir %s%s",
+        app_version(),
+        config_path,
+        "as written" if startup.origin == "file" and settings.path else startup.origin,
+        data_dir,
+        f"; SAFE MODE after {quick_exits.before} quick exits in a row" if safe_mode else "",
+    )
+
+    problems = list(startup.problems)
+    if os.environ.get("GREEN_KIOSK_APPLY_OUTPUTS") == "1":  # set by the packaged session (kiosk/session.py)
+        from kiosk.session import apply_outputs
+
+        for problem in apply_outputs(settings.display):  # before Qt: it sees the rotated screen
+            log.error("Display problem: %s", problem)
+            problems.append(problem)
 
     from kiosk.core import open_core
-    from ui.app import KioskApp, create_application
+    from ui.app import RESTART_EXIT_CODE, KioskApp, create_application
 
     app = create_application(sys.argv[:1])
     try:
-        core = open_core(settings, data_dir)
+        core = open_core(settings, data_dir, safe_mode=safe_mode, problems=problems)
         if args.preview_manifest:
             from kiosk.content.preview import install_preview
 
@@ -90,13 +125,16 @@ def main(argv: list[str] | None = None) -> int:
         core.reporter = None
     kiosk = KioskApp(core)
     _quit_on_signals(app)
+    watchdog = None
+    code = 1
     try:
         if args.screenshot:
             from ui.screenshots import render_screenshots
 
             files = render_screenshots(kiosk, Path(args.screenshot), **screenshot)
             print(f"Wrote {len(files)} screenshots to {args.screenshot}")
-            return 0
+            code = 0
+            return code
         kiosk.start(locked=not args.windowed)
         window = kiosk.window
         if args.windowed:
@@ -110,9 +148,17 @@ def main(argv: list[str] | None = None) -> int:
             if screen is not None:
                 window.setGeometry(screen.geometry())  # fills the screen even without a window manager
             window.showFullScreen()
-        _notify_systemd(app)
-        return app.exec()
+        watchdog = _notify_systemd(app)
+        QTimer.singleShot(0, lambda: remember_good_config(startup, data_dir))
+        QTimer.singleShot(HEALTHY_SECONDS * 1000, quick_exits.healthy)
+        code = app.exec()
+        if code in (0, RESTART_EXIT_CODE):
+            quick_exits.healthy()  # a clean stop or an asked-for restart is no crash
+        return code
     finally:
+        if watchdog is not None:
+            watchdog.stopping()
+        log.info("Green Kiosk stopping (exit code %s)", code)
         kiosk.stop()
         core.close()
 
@@ -142,7 +188,7 @@ def _quit_on_signals(app: QCoreApplication) -> None:
     ticker.start(300)
 
 
-def _notify_systemd(app: QCoreApplication) -> None:
+def _notify_systemd(app: QCoreApplication) -> Watchdog | None:
     """Under systemd: READY=1 once the event loop runs, then WATCHDOG=1 from that loop (kiosk/watchdog.py)."""
     from kiosk.watchdog import Watchdog
 
@@ -153,6 +199,7 @@ def _notify_systemd(app: QCoreApplication) -> None:
             pinger = QTimer(app)
             pinger.timeout.connect(lambda: watchdog.ping())  # a lambda keeps the watchdog alive
             pinger.start(watchdog.interval_ms)
+    return watchdog
 
 
 if __name__ == "__main__":

@@ -11,19 +11,30 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.checks import FAIL, CheckResult
 from kiosk.content.cli_content import add_content_commands
 from kiosk.energy.cli_energy import add_energy_command
 from kiosk.errors import KioskError
 from kiosk.logsetup import configure_logging
 from kiosk.ops import add_ops_commands
 from kiosk.options import add_common_options, log_level, settings_from_options
+from kiosk.session import add_session_command
 from kiosk.status import app_version
 from kiosk.update_window import add_update_command
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    from kiosk.doctor import token_file_check
+
     settings, data_dir = settings_from_options(args)
     where = settings.path if settings.path else "built-in defaults (no config file)"
+    try:
+        token = token_file_check(settings)
+    except KioskError as exc:
+        token = CheckResult("central", FAIL, str(exc))
+    if token.result == FAIL:
+        print(f"Config NOT OK: {where}: {token.detail}")
+        return 1
     print(f"Config OK: {where}")
     print(f"Data dir: {data_dir}")
     return 0
@@ -34,11 +45,27 @@ def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.content.releases import read_states
     from kiosk.core import open_core
     from kiosk.status import disk_space
-    from kiosk.store.db import schema_revisions
+    from kiosk.store.db import DB_NAME, schema_revisions
 
     settings, data_dir = settings_from_options(args)
     configure_logging(None, log_level(args, settings))
     disk = disk_space(data_dir).describe()
+    if not (data_dir / DB_NAME).exists():  # never create one as a side effect of looking
+        return _print_status(
+            {
+                "kiosk_id": settings.kiosk.id,
+                "centre": settings.kiosk.centre,
+                "version": app_version(),
+                "active_release": 0,  # what the kiosk would show: the bundled demo content
+                "content_origin": "demo",
+                "last_sync": None,
+                "last_result": None,
+                "cache_bytes": BlobCache(data_dir / "blobs").total_bytes(),
+                "disk": disk,
+                "database": f"no database yet ({data_dir / DB_NAME}: the kiosk creates it at start)",
+            },
+            args,
+        )
     try:
         core = open_core(settings, data_dir)
     except KioskError as exc:  # a full disk is often why: say so on the same line
@@ -63,6 +90,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             status["reports_waiting"] = core.reporter.outbox.count()
     finally:
         core.close()
+    return _print_status(status, args)
+
+
+def _print_status(status: dict[str, Any], args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, ensure_ascii=False))
     else:
@@ -109,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_energy_command(commands)
     add_content_commands(commands)
     add_ops_commands(commands)
+    add_session_command(commands)
     add_update_command(commands)
     return parser
 

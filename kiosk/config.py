@@ -59,6 +59,10 @@ class DisplaySettings:
         metadata={"pattern": (r"(\d{1,2}:\d{2}-\d{1,2}:\d{2})?", 'hours like "08:30-19:00"'), "hours": True},
     )
     open_weekdays: tuple[int, ...] = field(default=(), metadata={"min": 1, "max": 7})
+    rotation: int = field(default=0, metadata={"choices": (0, 90, 180, 270)})
+    output: str = field(
+        default="", metadata={"pattern": (r"[A-Za-z0-9_.-]{0,64}", 'a screen connector name like "HDMI-A-1"')}
+    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings
 from kiosk.content.library import ContentLibrary
+from kiosk.energy.reading import EnergyReading
 from kiosk.energy.service import EnergyService
+from kiosk.errors import ConfigError, SourceError
 from kiosk.logsetup import recent_problems
 from kiosk.status import KioskStatus, app_version, disk_space, read_state
 from kiosk.store.db import Store, open_store
@@ -39,6 +41,10 @@ class KioskCore:
     reporter: Reporter | None = None
     """Heartbeats and events to the central server (not started: the UI starts it); None without one."""
     started: float = field(default_factory=time.monotonic)
+    problems: list[str] = field(default_factory=list)
+    """Configuration and token problems the kiosk started in spite of (shown on the admin screen)."""
+    safe_mode: bool = False
+    """Started after repeated quick crashes: content sync, push and reports to the central server off."""
 
     def heartbeat(self) -> Heartbeat:
         """One heartbeat for the central server (reads the store: not on the GUI thread)."""
@@ -74,6 +80,8 @@ class KioskCore:
             last_result=None if last_result is None else str(last_result),
             energy=self.energy.current(),
             recent_problems=recent_problems.latest(10),
+            startup_problems=list(self.problems),
+            safe_mode=self.safe_mode,
             disk=_disk_line(self.data_dir),
             **self._report_status(),
         )
@@ -103,36 +111,42 @@ def _disk_line(data_dir: Path) -> str:
         return f"cannot read the free space of {data_dir}: {exc.strerror or exc}"
 
 
-def open_core(settings: Settings, data_dir: Path) -> KioskCore:
-    """Open the store (migrating or repairing it), install demo content if needed, build the services."""
+def open_core(
+    settings: Settings, data_dir: Path, *, safe_mode: bool = False, problems: list[str] | None = None
+) -> KioskCore:
+    """Open the store (migrating or repairing it), install demo content if needed, build the services.
+
+    A token, energy source or content key that is wrong does not stop the kiosk: the part that needs it
+    stays off (or shows its error) and the reason goes to ``problems``. ``safe_mode`` leaves every
+    network subsystem off (sync, push, reports) after repeated crashes.
+    """
+    problems = [] if problems is None else problems
     store = open_store(data_dir)
     library = ContentLibrary(store, data_dir / "blobs")
     library.ensure_demo_release()
     central = settings.central
     token = None
-    if central.url:  # imported here: requests costs start-up time otherwise
+    if central.url and not safe_mode:  # imported here: requests costs start-up time otherwise
         from kiosk.fleet import read_kiosk_token
 
-        token = read_kiosk_token(settings)
-    energy = EnergyService.from_settings(settings, store, central_token=token)
-    network = EnergyService.network_from_settings(settings, store, central_token=token)
+        try:
+            token = read_kiosk_token(settings)
+        except ConfigError as exc:
+            _problem(problems, f"{exc}; no reports to the central server until it is fixed")
+    try:
+        energy = EnergyService.from_settings(settings, store, central_token=token)
+    except ConfigError as exc:
+        _problem(problems, str(exc))
+        source = UnavailableSource(settings.energy.source, str(exc))
+        energy = EnergyService.from_settings(settings, store, source=source)
+    network = None
+    if not safe_mode:
+        network = EnergyService.network_from_settings(settings, store, central_token=token)
     sync = None
-    if settings.content.url:  # imported here: requests and cryptography cost start-up time otherwise
-        from kiosk.content.sync import ContentSync
-        from kiosk.content.sync_service import ContentSyncService
-
-        engine = ContentSync.from_settings(settings, store, data_dir)
-        sync = ContentSyncService(engine, settings.content.poll_seconds)
-        if token is not None and central.push and central.serves(settings.content.url):
-            from kiosk.content.push import PushClient
-
-            sync.push = PushClient(
-                f"{settings.content.url.rstrip('/')}/events",
-                token,
-                lambda: library.active().release,
-                sync.sync_now,
-            )
+    if settings.content.url and not safe_mode:
+        sync = _content_sync(settings, store, data_dir, library, token, problems)
     core = KioskCore(settings, data_dir, store, library, energy, network, sync)
+    core.problems, core.safe_mode = problems, safe_mode
     if token is not None:
         from kiosk.fleet import Reporter
         from kiosk.outbox import Outbox
@@ -145,3 +159,51 @@ def open_core(settings: Settings, data_dir: Path) -> KioskCore:
             heartbeat_seconds=central.heartbeat_seconds,
         )
     return core
+
+
+def _content_sync(
+    settings: Settings,
+    store: Store,
+    data_dir: Path,
+    library: ContentLibrary,
+    token: str | None,
+    problems: list[str],
+) -> ContentSyncService | None:
+    """The sync (and push) for ``[content] url``; None, with the reason in ``problems``, if it cannot be."""
+    # imported here: requests and cryptography cost start-up time otherwise
+    from kiosk.content.sync import ContentSync
+    from kiosk.content.sync_service import ContentSyncService
+
+    try:
+        engine = ContentSync.from_settings(settings, store, data_dir)
+    except ConfigError as exc:
+        _problem(problems, f"{exc}; showing the content already here, no sync until it is fixed")
+        return None
+    sync = ContentSyncService(engine, settings.content.poll_seconds)
+    central = settings.central
+    if token is not None and central.push and central.serves(settings.content.url):
+        from kiosk.content.push import PushClient
+
+        sync.push = PushClient(
+            f"{settings.content.url.rstrip('/')}/events",
+            token,
+            lambda: library.active().release,
+            sync.sync_now,
+        )
+    return sync
+
+
+def _problem(problems: list[str], message: str) -> None:
+    log.error("Config problem: %s", message)
+    problems.append(message)
+
+
+class UnavailableSource:
+    """Stands in for an energy source the config cannot describe: every read says why, in words."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+
+    def read(self) -> EnergyReading:
+        raise SourceError(self.reason)

@@ -21,6 +21,8 @@ from kiosk.config import Settings, default_data_dir
 from kiosk.errors import KioskError
 from kiosk.options import settings_from_options
 from kiosk.paths import RESOURCES_DIR
+from kiosk.session_checks import session_check, vaapi_check
+from kiosk.startup import LAST_GOOD_CONFIG
 from kiosk.status import disk_space
 
 MIN_FREE_MB = 200
@@ -29,6 +31,8 @@ EARLIEST_SANE = datetime(2026, 1, 1, tzinfo=UTC)
 """A clock before this has lost its time (a dead RTC battery): certificates and schedules are wrong."""
 GL_LIBRARIES = ("libEGL.so.1", "libGL.so.1")
 SHIPPED_FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+KIOSK_USER = "green-kiosk"
+"""The package's system user (packaging/debian/sysusers.conf): who must be able to read the token."""
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -41,12 +45,15 @@ def run_doctor(args: argparse.Namespace, *, now: Callable[[], datetime] | None =
     checks: list[tuple[str, Callable[[], CheckResult]]] = [
         ("config", lambda: config_result),
         ("display", _display),
+        ("session", lambda: session_check(settings)),
         ("gl", _gl),
+        ("video decoding", vaapi_check),
         ("fonts", _fonts),
         ("data dir", lambda: _data_dir(data_dir, settings)),
         ("database", lambda: _database(data_dir)),
         ("clock", lambda: _clock(now or (lambda: datetime.now(UTC)))),
         ("content", lambda: _content(settings, args.timeout)),
+        ("central", lambda: token_file_check(settings)),
         ("energy", lambda: _energy(settings)),
     ]
     results = []
@@ -65,7 +72,12 @@ def _config(args: argparse.Namespace) -> tuple[Settings, Path, CheckResult]:
         settings, data_dir = settings_from_options(args)
     except KioskError as exc:
         data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
-        return Settings(), data_dir, CheckResult("config", FAIL, str(exc))
+        fallback = (
+            "the kiosk starts anyway with the last config that worked"
+            if (data_dir / LAST_GOOD_CONFIG).is_file()
+            else "the kiosk starts anyway with the built-in defaults and the keys that can be read"
+        )
+        return Settings(), data_dir, CheckResult("config", FAIL, f"{exc}; {fallback}")
     where = str(settings.path) if settings.path else "no config file: built-in defaults"
     return settings, data_dir, CheckResult("config", OK, f"{where} (kiosk {settings.kiosk.id!r})")
 
@@ -258,12 +270,15 @@ def _content(settings: Settings, timeout: float) -> CheckResult:
 def _energy(settings: Settings) -> CheckResult:
     from kiosk.energy.service import make_network_source, make_source
 
+    central = settings.central
     token = None
-    if settings.central.url:
+    if central.url:
         from kiosk.fleet import read_kiosk_token
 
-        token = read_kiosk_token(settings)  # ConfigError names the token file and the reason
-    central = settings.central
+        try:
+            token = read_kiosk_token(settings)
+        except KioskError:
+            token = None  # the "central" check says why
     results = []
     for source in (
         make_source(settings.energy, central=central, central_token=token),
@@ -271,12 +286,97 @@ def _energy(settings: Settings) -> CheckResult:
     ):
         if source is None:
             continue
+        url = getattr(source, "url", "")
+        if token is None and central.url and isinstance(url, str) and central.serves(url):
+            results.append(f"{source.name}: not read, it needs the kiosk's token (see central)")
+            continue
         reading = source.read()  # SourceError names the source and the reason
         results.append(f"{source.name}: {reading.power_w:,.0f} W")
     detail = "; ".join(results)
     if settings.energy.source == "simulator":
         detail += " (simulated: set [energy] source for the real inverter)"
-    return CheckResult("energy", OK, detail)
+    return CheckResult("energy", OK if "not read" not in detail else WARN, detail)
+
+
+def token_file_check(settings: Settings, *, as_user: str | None = None) -> CheckResult:
+    """Can the kiosk's own user read ``[central] token_file``, and is nobody else able to?
+
+    The kiosk starts without it (no reports, no push), so the cause must be named here and in
+    ``check-config``: a file made by root with ``chmod 600`` is the usual one. Run as root (who reads
+    anything), it judges for the package's ``green-kiosk`` user when there is one, or ``as_user``.
+    """
+    central = settings.central
+    if not central.url:
+        return CheckResult("central", SKIP, "no [central] url: this kiosk reports to no central server")
+    if not central.token_file:
+        return CheckResult("central", FAIL, "[central] token_file is empty: needed when url is set")
+    path = Path(central.token_file)
+    if not path.is_absolute() and settings.path is not None:
+        path = settings.path.parent / path
+    if as_user is None and os.geteuid() == 0 and _uid_of(KIOSK_USER) is not None:
+        as_user = KIOSK_USER
+    user = as_user or _user()
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return CheckResult("central", FAIL, f"[central] token_file {path}: {exc.strerror}")
+    owner = _owner(info.st_uid)
+    mode = info.st_mode & 0o777
+    readable = os.access(path, os.R_OK) if as_user is None else _readable_by(info, as_user)
+    if not readable:
+        return CheckResult(
+            "central",
+            FAIL,
+            f"[central] token_file {path} cannot be read by {user}, the kiosk's user (owner {owner}, "
+            f"mode {mode:o}): sudo chown {user} {path}; sudo chmod 600 {path}",
+        )
+    from kiosk.fleet import read_kiosk_token
+
+    read_kiosk_token(settings)  # ConfigError (empty, not text): reported as FAIL by the caller
+    if mode & 0o077:
+        return CheckResult(
+            "central",
+            WARN,
+            f"[central] token_file {path} can be read by other users (mode {mode:o}): sudo chmod 600 {path}",
+        )
+    return CheckResult("central", OK, f"{central.base_url}: token in {path}, readable by {user} only")
+
+
+def _readable_by(info: os.stat_result, user: str) -> bool:
+    """Whether ``user`` may read a file with this owner, group and mode (the permission bits only)."""
+    import grp
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return False
+    if entry.pw_uid == 0:
+        return True
+    if info.st_uid == entry.pw_uid:
+        return bool(info.st_mode & 0o400)
+    groups = {entry.pw_gid} | {g.gr_gid for g in grp.getgrall() if user in g.gr_mem}
+    if info.st_gid in groups:
+        return bool(info.st_mode & 0o040)
+    return bool(info.st_mode & 0o004)
+
+
+def _uid_of(user: str) -> int | None:
+    import pwd
+
+    try:
+        return pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return None
+
+
+def _owner(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 def _user() -> str:

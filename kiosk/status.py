@@ -89,4 +89,6 @@ class KioskStatus:
     reports_configured: bool = False  # a [central] server takes this kiosk's reports
     reports_last: str | None = None  # when the outbox was last sent, and how that went
     reports_waiting: int = 0  # heartbeats and events queued for the server
+    startup_problems: list[str] = field(default_factory=list)  # config/token problems started in spite of
+    safe_mode: bool = False  # started after repeated quick crashes, network subsystems off
     disk: str = ""  # free space on the data disk, "disk full: …" when below the reserve

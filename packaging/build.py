@@ -78,6 +78,8 @@ def build_bundle(work: Path) -> Path:
         ],
         check=True,
         cwd=ROOT,
+        # A fixed hash seed: PyInstaller writes base_library.zip in set order, which changes per run.
+        env={**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(_source_date())},
     )
     return dist / PACKAGE
 
@@ -122,12 +124,21 @@ def build_deb(stage: Path, out_dir: Path, compression: str = "xz") -> Path:
     assert version is not None
     deb = out_dir / f"{PACKAGE}_{version.group(1)}_amd64.deb"
     level = {"xz": ["-z6"], "gzip": ["-z6"], "zstd": ["-z19"], "none": []}[compression]
+    stamp = _source_date()
+    _set_mtimes(stage, stamp)
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", f"-Z{compression}", *level, "--build", str(stage), str(deb)],
         check=True,
         stdout=subprocess.DEVNULL,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(stamp)},  # the ar and tar headers' dates
     )
     return deb
+
+
+def _set_mtimes(stage: Path, stamp: int) -> None:
+    """Every file dated the source date: the same source gives the same .deb bytes, whenever built."""
+    for path in [stage, *stage.rglob("*")]:
+        os.utime(path, (stamp, stamp), follow_symlinks=False)
 
 
 def build(

@@ -109,6 +109,18 @@
         <translation>Bağla</translation>
     </message>
     <message>
+        <source>Start-up</source>
+        <translation>Başlanğıc</translation>
+    </message>
+    <message>
+        <source>SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync and reports to the central server are off. Restart to try the normal way again.</source>
+        <translation>TƏHLÜKƏSİZ REJİM: kiosk başladıqdan az sonra bir neçə dəfə ardıcıl dayandı. Məzmun sinxronizasiyası və mərkəzi serverə hesabatlar söndürülüb. Adi qaydada yenidən cəhd etmək üçün yenidən başladın.</translation>
+    </message>
+    <message>
+        <source>normal; the configuration was read without problems</source>
+        <translation>normal; konfiqurasiya problemsiz oxundu</translation>
+    </message>
+    <message>
         <source>%1 of %2 devices reporting</source>
         <translation>%2 cihazdan %1-i məlumat verir</translation>
     </message>

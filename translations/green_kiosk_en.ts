@@ -109,6 +109,18 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>Start-up</source>
+        <translation>Start-up</translation>
+    </message>
+    <message>
+        <source>SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync and reports to the central server are off. Restart to try the normal way again.</source>
+        <translation>SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync and reports to the central server are off. Restart to try the normal way again.</translation>
+    </message>
+    <message>
+        <source>normal; the configuration was read without problems</source>
+        <translation>normal; the configuration was read without problems</translation>
+    </message>
+    <message>
         <source>%1 of %2 devices reporting</source>
         <translation>%1 of %2 devices reporting</translation>
     </message>

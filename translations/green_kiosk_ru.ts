@@ -111,6 +111,18 @@
         <translation>Закрыть</translation>
     </message>
     <message>
+        <source>Start-up</source>
+        <translation>Запуск</translation>
+    </message>
+    <message>
+        <source>SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync and reports to the central server are off. Restart to try the normal way again.</source>
+        <translation>БЕЗОПАСНЫЙ РЕЖИМ: киоск несколько раз подряд останавливался вскоре после запуска. Синхронизация контента и отчёты центральному серверу отключены. Перезапустите, чтобы снова попробовать в обычном режиме.</translation>
+    </message>
+    <message>
+        <source>normal; the configuration was read without problems</source>
+        <translation>обычный; конфигурация прочитана без ошибок</translation>
+    </message>
+    <message>
         <source>%1 of %2 devices reporting</source>
         <translation>отвечают %1 из %2 устройств</translation>
     </message>

@@ -35,7 +35,8 @@ class AdminScreen(QFrame):
         self.heading.setObjectName("AdminHeading")
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
-        for index, key in enumerate(("version", "kiosk", "release", "sync", "reports", "energy", "disk")):
+        rows = ("version", "startup", "kiosk", "release", "sync", "reports", "energy", "disk")
+        for index, key in enumerate(rows):
             name, value = QLabel(self), QLabel(self)
             name.setObjectName("AdminKey")
             value.setObjectName("AdminValue")
@@ -84,12 +85,13 @@ class AdminScreen(QFrame):
         self._layout.setSpacing(metrics.px(14))
         self._grid.setHorizontalSpacing(metrics.px(24))
         self._grid.setVerticalSpacing(metrics.px(8))
-        columns = ACTIONS_PER_ROW_PORTRAIT if portrait else len(self.buttons)
+        shown = [button for button in self.buttons.values() if not button.isHidden()]
+        columns = ACTIONS_PER_ROW_PORTRAIT if portrait else len(shown)
         spacing = metrics.px(16)
         self._actions.setSpacing(spacing)
         for button in self.buttons.values():
             self._actions.removeWidget(button)
-        for index, button in enumerate(self.buttons.values()):
+        for index, button in enumerate(shown):
             self._actions.addWidget(button, index // columns, index % columns)
         for column in range(len(self.buttons)):
             self._actions.setColumnStretch(column, 1 if column < columns else 0)
@@ -115,6 +117,24 @@ class AdminScreen(QFrame):
         self.rows["energy"][1].setText(self._energy_line(s.energy))
         self.rows["disk"][1].setText(s.disk)
         self.problems.setText("\n".join(s.recent_problems) or self.tr("No warnings or errors since start."))
+        self.rows["startup"][1].setText(self._startup_text(s))
+
+    def _startup_text(self, s: KioskStatus) -> str:
+        """Safe mode and the configuration problems the kiosk started in spite of, or that all is well."""
+        lines = []
+        if s.safe_mode:
+            lines.append(
+                self.tr(
+                    "SAFE MODE: the kiosk stopped several times in a row soon after starting. Content sync "
+                    "and reports to the central server are off. Restart to try the normal way again."
+                )
+            )
+        lines += s.startup_problems
+        return "\n".join(lines) or self.tr("normal; the configuration was read without problems")
+
+    def set_exit_available(self, available: bool) -> None:
+        """No "Exit to desktop" where there is no desktop (the package's service restarts the kiosk)."""
+        self.buttons["exit"].setVisible(available)
 
     def _energy_line(self, energy: EnergySnapshot) -> str:
         """State, time of the last reading and, for a site of several devices, which are silent and why."""
@@ -140,6 +160,7 @@ class AdminScreen(QFrame):
         self.heading.setText(self.tr("Kiosk administration"))
         names = {
             "version": self.tr("App version"),
+            "startup": self.tr("Start-up"),
             "kiosk": self.tr("Kiosk and centre"),
             "release": self.tr("Content release"),
             "sync": self.tr("Last sync"),

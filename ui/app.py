@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
     from kiosk.fleet import Reporter
 
 log = logging.getLogger(__name__)
+
+RESTART_EXIT_CODE = 75
+"""Restart under systemd: exit with this (EX_TEMPFAIL); ``Restart=always`` starts the kiosk again."""
+
+
+def under_service() -> bool:
+    """Whether systemd runs the kiosk as a service (the package's cage session): no desktop to exit to,
+    and every exit is followed by a restart."""
+    return bool(os.environ.get("INVOCATION_ID"))
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -98,6 +108,7 @@ class KioskApp:
             self.content.watch(core.sync)
             self.admin.screen.sync_requested.connect(core.sync.sync_now)
         self.admin.screen.exit_requested.connect(self.exit_to_desktop)
+        self.admin.screen.set_exit_available(not under_service())
         self.admin.screen.restart_requested.connect(self.restart)
         self._display_asleep = False
         self.window._tick_timer.timeout.connect(self.apply_display_hours)
@@ -198,6 +209,12 @@ class KioskApp:
         QCoreApplication.exit(0)
 
     def restart(self) -> None:
+        """Under systemd exit for the service to start the kiosk again (one process, never two);
+        run by hand, start a new copy of itself and exit."""
+        if under_service():
+            log.info("Restart requested from the admin screen: exiting for systemd to start the kiosk again")
+            QCoreApplication.exit(RESTART_EXIT_CODE)
+            return
         log.info("Restart requested from the admin screen")
         QProcess.startDetached(sys.executable, sys.argv)
         QCoreApplication.exit(0)

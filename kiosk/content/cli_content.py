@@ -199,8 +199,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
         raise ConfigError("[content] url: not set, so there is no channel to sync from")
     core = open_core(settings, data_dir)
     try:
-        assert core.sync is not None
-        result = core.sync.engine.sync_once()
+        if core.sync is not None:
+            result = core.sync.engine.sync_once()
+        else:  # the kiosk runs on without a sync it cannot build; this command is the sync: say why
+            from kiosk.content.sync import ContentSync
+
+            result = ContentSync.from_settings(settings, core.store, data_dir).sync_once()
     finally:
         core.close()
     if args.json:

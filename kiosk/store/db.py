@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 log = logging.getLogger(__name__)
+logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines at import and each step: noise
 
 DB_NAME = "kiosk.db"
 LOCK_WAIT_SECONDS = 5.0
@@ -93,6 +94,7 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     config = _alembic_config()
+    log.info("Migrating the database from schema %s", ",".join(sorted(stored)) or "none (new database)")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")

@@ -87,13 +87,10 @@ def test_config_path_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert path.name == "kiosk.toml" and "green-kiosk" in str(path) and not explicit
 
 
-@pytest.mark.parametrize("program", ["main.py", "kioskctl"])
-def test_bad_config_stops_start_up_without_traceback(tmp_path: Path, program: str) -> None:
+def test_bad_config_fails_check_config_without_traceback(tmp_path: Path) -> None:
+    """The kiosk itself starts anyway (tests/packaging/test_never_dark.py); check-config names the line."""
     path = write(tmp_path, "[display]\nidle_seconds = true\n")
-    if program == "main.py":
-        command = [sys.executable, str(REPO_ROOT / "main.py")]
-    else:
-        command = [sys.executable, "-m", "kiosk.cli", "check-config"]
+    command = [sys.executable, "-m", "kiosk.cli", "check-config"]
     result = subprocess.run(
         [*command, "--config", str(path), "--data-dir", str(tmp_path / "data")],
         capture_output=True,
@@ -201,15 +198,10 @@ def test_a_config_file_that_is_a_device_is_refused_without_reading_it(tmp_path: 
         load_settings(Path("/dev/zero"))
 
 
-@pytest.mark.parametrize("program", ["main.py", "kioskctl"])
-def test_a_timer_beyond_qt_stops_start_up_with_one_line(tmp_path: Path, program: str) -> None:
+def test_a_timer_beyond_qt_is_refused_by_check_config_with_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "[content]\npoll_seconds = 1_000_000_000_000\n")
-    if program == "main.py":
-        command = [sys.executable, str(REPO_ROOT / "main.py"), "--screenshot", str(tmp_path / "shots")]
-    else:
-        command = [sys.executable, "-m", "kiosk.cli", "check-config"]
     result = subprocess.run(
-        [*command, "--config", str(path), "--data-dir", str(tmp_path / "data")],
+        [sys.executable, "-m", "kiosk.cli", "check-config", "--config", str(path)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -218,6 +210,32 @@ def test_a_timer_beyond_qt_stops_start_up_with_one_line(tmp_path: Path, program:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert f"{path}, line 2: [content] poll_seconds: expected at most 2147483" in result.stderr
+
+
+def test_a_timer_beyond_qt_is_left_out_and_named_while_the_kiosk_starts(tmp_path: Path) -> None:
+    """The kiosk never stays dark over a config mistake (kiosk/startup.py): the key goes, not the kiosk."""
+    path = write(tmp_path, "[content]\npoll_seconds = 1_000_000_000_000\n")
+    shots = tmp_path / "shots"
+    options = ["--languages", "az", "--sizes", "1080x1920", "--config", str(path)]
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "main.py"),
+            "--screenshot",
+            str(shots),
+            *options,
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{path}, line 2: [content] poll_seconds: expected at most 2147483" in result.stderr
+    assert any(shots.glob("energy_az_1080x1920*.png"))
 
 
 def test_a_public_key_that_is_a_device_or_huge_is_refused_without_reading_it(tmp_path: Path) -> None:

@@ -82,6 +82,8 @@ def test_first_install_creates_user_data_dir_and_enables_the_service(
     assert (data.st_uid, data.st_mode & 0o777) == (int(user[2]), 0o750)
     wants = root / "etc/systemd/system/graphical.target.wants/green-kiosk.service"
     assert wants.is_symlink()
+    config = (root / CONFIG).stat()  # it holds the admin PIN hash: not for every user
+    assert (config.st_uid, config.st_gid, config.st_mode & 0o777) == (0, int(user[3]), 0o640)
 
 
 def test_installed_self_test_passes_offscreen(upgraded: Upgraded) -> None:
@@ -90,6 +92,22 @@ def test_installed_self_test_passes_offscreen(upgraded: Upgraded) -> None:
     checks = {c["name"]: c["result"] for c in json.loads(result.stdout)}
     assert set(checks.values()) == {"OK"}
     assert {"sections", "video", "database", "translations", "svg icons"} <= set(checks)
+
+
+def test_installed_session_starts_cage_with_the_configured_rotation(upgraded: Upgraded) -> None:
+    config = upgraded.root / CONFIG
+    text = config.read_text(encoding="utf-8")
+    assert "\nrotation = 0 " in text  # the example config lists the key with its default
+    config.write_text(text.replace("\nrotation = 0 ", "\nrotation = 90 "), encoding="utf-8")
+    result = kioskctl(upgraded.root, "session", "--print")
+    assert result.returncode == 0, result.stderr
+    words = result.stdout.split()
+    assert "cage" in words and words[-3:] == [
+        "/opt/green-kiosk/green-kiosk",
+        "--data-dir",
+        str(upgraded.root / DATA),
+    ]
+    assert "-r" in words or "GREEN_KIOSK_APPLY_OUTPUTS=1" in words
 
 
 def test_upgrade_keeps_config_content_and_history_and_migrates(

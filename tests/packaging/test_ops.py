@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import selftest
-from kiosk.checks import FAIL, OK, SKIP
+from kiosk.checks import FAIL, OK, SKIP, WARN
 from kiosk.cli import build_parser
 from kiosk.doctor import run_doctor
 from kiosk.store.db import DB_NAME, head_revisions, open_store
@@ -39,7 +39,8 @@ def test_doctor_passes_the_demo_configuration(tmp_path: Path, capsys: pytest.Cap
     assert checks["content"][0] == SKIP
     assert checks["energy"][0] == OK
     assert list(checks) == [
-        "config", "display", "gl", "fonts", "data dir", "database", "clock", "content", "energy",
+        "config", "display", "session", "gl", "video decoding", "fonts", "data dir", "database", "clock",
+        "content", "central", "energy",
     ]  # fmt: skip
 
 
@@ -102,6 +103,29 @@ def test_migration_keeps_a_copy_of_the_old_database_for_rolling_back(tmp_path: P
     assert read_state(copy, "last_sync") == '"kept"'
     open_store(data).close()  # already current: no new copy, nothing migrated
     assert sorted(p.name for p in data.glob("kiosk.db.pre-*")) == ["kiosk.db.pre-0001"]
+
+
+def test_doctor_names_the_package_of_each_missing_session_piece(tmp_path: Path) -> None:
+    """A minimal Debian root without libpam-systemd and dbus: cage would find no seat and no runtime dir."""
+    from kiosk.config import Settings
+    from kiosk.session_checks import LOGIND, session_check
+
+    (tmp_path / LOGIND[0].lstrip("/")).parent.mkdir(parents=True)
+    (tmp_path / LOGIND[0].lstrip("/")).touch()
+    result = session_check(Settings(), which=lambda name: f"/usr/bin/{name}", root=tmp_path)
+    assert result.result == FAIL
+    assert "apt install libpam-systemd" in result.detail and "apt install dbus" in result.detail
+    assert "systemd-logind" not in result.detail
+
+
+def test_doctor_says_whether_video_is_decoded_by_the_gpu(tmp_path: Path) -> None:
+    from kiosk.session_checks import vaapi_check
+
+    assert vaapi_check([]).detail.startswith("hardware video decoding not available")
+    not_a_gpu = tmp_path / "renderD128"
+    not_a_gpu.write_bytes(b"")
+    result = vaapi_check([not_a_gpu])  # libva opens it and finds no driver: the words IT staff act on
+    assert result.result == WARN and "not available" in result.detail
 
 
 def test_kioskctl_self_test_runs_the_kiosk_binary_and_passes_on_its_report(
