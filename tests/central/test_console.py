@@ -218,6 +218,7 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
             "channel": "main", "level": "info", "az": "Elan", "en": "Notice", "ru": "Объявление",
             "starts": now.isoformat(), "ends": (now + timedelta(hours=1)).isoformat(),
         },
+        "/console/announcements/end": {"channel": "main", "announcement": "console-1"},
     }  # fmt: skip
     assert console_posts(console) == sorted([*forms, "/console/login"])  # a new form must be added here
     browser = log_in(console)
