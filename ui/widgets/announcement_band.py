@@ -1,7 +1,8 @@
 """Info and warning announcements as a band over the normal kiosk, so the sections stay usable.
 
-Long texts are cut into pages of at most two lines that take turns (no scrolling ticker: a still line
-reads better from across a lobby), and several announcements take turns the same way.
+Long texts are cut into pages that take turns (no scrolling ticker: a still line reads better from across
+a lobby): one line in landscape, where the sections have little height to spare, two in portrait.
+Several announcements take turns the same way.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QSizePoli
 from kiosk.content.model import Announcement
 from ui.theme import Metrics
 
-LINES_PER_PAGE = 2
-PAGE_MS = 8000
-"""How long one page stays: two lines read twice at a slow pace."""
+LINE_MS = 5000
+"""How long a page stays, per line on it: a line read twice at a slow pace."""
 
 
 def wrap_lines(text: str, fits: QFontMetricsF, width: float) -> list[str]:
@@ -45,7 +45,8 @@ def wrap_lines(text: str, fits: QFontMetricsF, width: float) -> list[str]:
 
 
 class BandText(QLabel):
-    """The message: plain text, always exactly two lines high, re-paged when its width or font changes."""
+    """The message: plain text, always exactly a page of lines high, re-paged when its width or font
+    changes."""
 
     def __init__(self, band: AnnouncementBand) -> None:
         super().__init__(band)
@@ -67,11 +68,14 @@ class BandText(QLabel):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            # two lines as the label's own text layout spaces them, plus a little for rounding
-            lines = math.ceil(QFontMetricsF(self.font()).lineSpacing() * LINES_PER_PAGE) + 4
-            margins = self.contentsMargins()
-            self.setFixedHeight(lines + margins.top() + margins.bottom() + 2 * self.margin())
+            self.fit_height()
             self.band.repaginate()
+
+    def fit_height(self) -> None:
+        # a page's lines as the label's own text layout spaces them, plus a little for rounding
+        lines = math.ceil(QFontMetricsF(self.font()).lineSpacing() * self.band.lines_per_page) + 4
+        margins = self.contentsMargins()
+        self.setFixedHeight(lines + margins.top() + margins.bottom() + 2 * self.margin())
 
 
 class AnnouncementBand(QFrame):
@@ -92,6 +96,7 @@ class AnnouncementBand(QFrame):
         self.pages: list[tuple[str, str]] = []
         """(level, up to two lines of text) in the order they are shown."""
         self.page = 0
+        self.lines_per_page = 1
         self.heading = QLabel(self)
         self.heading.setObjectName("BandLevel")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -101,7 +106,7 @@ class AnnouncementBand(QFrame):
         self._row.addWidget(self.heading)
         self._row.addWidget(self.text, 1)
         self.timer = QTimer(self)
-        self.timer.setInterval(PAGE_MS)
+        self.timer.setInterval(LINE_MS)
         self.timer.timeout.connect(self.next_page)
         self.hide()
 
@@ -137,8 +142,8 @@ class AnnouncementBand(QFrame):
         for announcement in self.announcements:
             lines = wrap_lines(announcement.text.get(self.language), fits, width)
             pages += [
-                (announcement.level, "\n".join(lines[i : i + LINES_PER_PAGE]))
-                for i in range(0, len(lines), LINES_PER_PAGE)
+                (announcement.level, "\n".join(lines[i : i + self.lines_per_page]))
+                for i in range(0, len(lines), self.lines_per_page)
             ]
         self.pages = pages
         self.page = self.page % len(pages) if pages else 0
@@ -160,15 +165,18 @@ class AnnouncementBand(QFrame):
         self.text.setText(text)
 
     def apply_layout(self, metrics: Metrics, portrait: bool) -> None:
-        pad = metrics.px(24)
-        self._row.setContentsMargins(pad, metrics.px(10), pad, metrics.px(10))
+        pad, edge = metrics.px(24), metrics.px(4 if metrics.large_text and not portrait else 10)
+        self._row.setContentsMargins(pad, edge, pad, edge)
         # portrait is narrow: the level on its own line gives the message the whole width
         direction = QBoxLayout.Direction
         self._row.setDirection(direction.TopToBottom if portrait else direction.LeftToRight)
         self._row.setSpacing(metrics.px(4) if portrait else metrics.px(20))
-        # large text in landscape leaves the sections little height: the stylesheet keeps a warning's
-        # text at the (already enlarged) info size there, so the energy figures keep their room
-        compact = metrics.large_text and not portrait
+        self.lines_per_page = 2 if portrait else 1
+        self.timer.setInterval(LINE_MS * self.lines_per_page)
+        self.text.fit_height()
+        # large text leaves the sections little height: the stylesheet keeps the band's text at about
+        # the standard info size there, so the energy figures keep their room
+        compact = metrics.large_text
         if self.property("compact") != compact:
             self.setProperty("compact", compact)
             self._repolish()
