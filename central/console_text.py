@@ -176,6 +176,22 @@ AZ: dict[str, str] = {
     "announce_bad_time": "Başlanğıc və son vaxtı tam göstərin (tarix və saat).",
     "announce_end_first": "Elan başlayandan sonra bitməlidir.",
     "announce_in_past": "Son vaxt artıq keçib.",
+    "level_warning": "Xəbərdarlıq",
+    "level_info_does": "kioskun adi ekranı üzərində zolaq; enerji, video və xidmətlər işləməyə davam edir",
+    "level_warning_does": "daha böyük, daha nəzərə çarpan zolaq; bölmələr yenə işləyir",
+    "level_emergency_does": "bütün ekran: bitənədək başqa heç nə göstərilmir",
+    "announce_long_emergency": (
+        "Bu təcili bildiriş {hours} saat bütün ekranı tutacaq: bu müddətdə kiosklar başqa heç nə "
+        "göstərməyəcək. Adi məlumat üçün «Elan» və ya «Xəbərdarlıq» seçin. Doğrudursa, aşağıdakı qutunu "
+        "işarələyib yenidən göndərin."
+    ),
+    "announce_long_ok": "Bəli, təcili bildiriş 24 saatdan çox bütün ekranı tutsun",
+    "announce_end": "İndi bitir",
+    "announce_end_hint": (
+        "«İndi bitir» elanın indi bitdiyi qaralama hazırlayır (hələ başlamayıbsa, elan silinir); kiosklar "
+        "qaralama imzalanandan sonra elanı göstərməyi dayandırır."
+    ),
+    "draft_end_announcement": "Elanı erkən bitirmək ({when}): {text}",
 }
 
 EN: dict[str, str] = {
@@ -344,6 +360,22 @@ EN: dict[str, str] = {
     "announce_bad_time": "Give the start and the end in full (date and time).",
     "announce_end_first": "An announcement must end after it starts.",
     "announce_in_past": "The end is already in the past.",
+    "level_warning": "Warning",
+    "level_info_does": "a band over the normal kiosk screen; energy, video and services stay usable",
+    "level_warning_does": "a larger, more prominent band; the sections still work",
+    "level_emergency_does": "the whole screen: nothing else shows until it ends",
+    "announce_long_emergency": (
+        "This emergency takes the whole screen for {hours} hours: kiosks show nothing else all that time. "
+        "For ordinary news choose Announcement or Warning. If this is right, tick the box below and send "
+        "it again."
+    ),
+    "announce_long_ok": "Yes, let this emergency take the whole screen for more than 24 hours",
+    "announce_end": "End now",
+    "announce_end_hint": (
+        "End now makes a draft in which the announcement ends now (one not started yet is removed); "
+        "kiosks stop showing it once the draft is signed."
+    ),
+    "draft_end_announcement": "End the announcement early ({when}): {text}",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"az": AZ, "en": EN}

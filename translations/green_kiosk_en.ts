@@ -130,7 +130,22 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementBand</name>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Announcement</translation>
+    </message>
+</context>
+<context>
     <name>AnnouncementView</name>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
     <message>
         <source>Emergency</source>
         <translation>Emergency</translation>

@@ -132,7 +132,22 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementBand</name>
+    <message>
+        <source>Warning</source>
+        <translation>Предупреждение</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Объявление</translation>
+    </message>
+</context>
+<context>
     <name>AnnouncementView</name>
+    <message>
+        <source>Warning</source>
+        <translation>Предупреждение</translation>
+    </message>
     <message>
         <source>Emergency</source>
         <translation>Экстренное сообщение</translation>

@@ -221,6 +221,7 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
         "/console/accounts/password": {"current": PASSWORD, "new": "x" * 12, "repeat": "x" * 12},
         "/console/accounts/tokens/{kind}/{name}/revoke": {},
         "/console/accounts/users/{name}/remove": {},
+        "/console/announcements/end": {"channel": "main", "announcement": "console-1"},
     }  # fmt: skip
     assert console_posts(console) == sorted([*forms, "/console/login"])  # a new form must be added here
     browser = log_in(console)
