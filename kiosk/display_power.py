@@ -23,7 +23,7 @@ from kiosk.session import TRANSFORMS, Runner, system_environment
 log = logging.getLogger(__name__)
 
 WLOPM, WLR_RANDR, XSET, NONE = "wlopm", "wlr-randr", "xset", "none"
-_MODE = re.compile(r"^\s+(\d+)x(\d+) px, ([\d.]+) Hz .*current")
+_MODE = re.compile(r"^\s+(\d+)x(\d+) px(?:, ([\d.]+) Hz)?.*\bcurrent\b")
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ def probe(run: Runner | None = None, environ: dict[str, str] | None = None) -> C
 
 
 def _enabled_outputs(listing: str) -> dict[str, str]:
-    """Enabled outputs in wlr-randr's listing, each with its current mode (``1920x1080@60.000000Hz``)."""
+    """Enabled outputs in wlr-randr's listing, each with its current mode (``1920x1080@60.000000Hz``;
+    a headless output has no refresh rate: ``1280x720``)."""
     outputs: dict[str, str] = {}
     name, enabled, mode = "", False, ""
     for line in [*listing.splitlines(), "END"]:
@@ -122,7 +123,7 @@ def _enabled_outputs(listing: str) -> dict[str, str]:
         elif line.strip() == "Enabled: yes":
             enabled = True
         elif found := _MODE.match(line):
-            mode = f"{found[1]}x{found[2]}@{found[3]}Hz"
+            mode = f"{found[1]}x{found[2]}" + (f"@{found[3]}Hz" if found[3] else "")
     return outputs
 
 
@@ -163,6 +164,9 @@ class DisplayPower:
             ok = self.method.name != NONE
             for command in self.method.on if on else self.method.off:
                 result = self.run(command)
+                if result.returncode != 0 and "--mode" in command:  # no modes listed while off (headless)
+                    at = command.index("--mode")
+                    result = self.run((*command[:at], *command[at + 2 :]))
                 if result.returncode != 0:
                     log.warning(
                         "Could not switch the display %s: %s: %s",

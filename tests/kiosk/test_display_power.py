@@ -106,6 +106,28 @@ def test_probe_reads_what_cage_020_answers() -> None:
     assert calls == [["wlopm"], ["wlr-randr"]]
 
 
+def test_a_mode_without_refresh_rate_is_restored_as_it_was() -> None:
+    """cage 0.2.0's headless output lists ``1280x720 px (current)`` (measured in Debian 13)."""
+    headless = 'HEADLESS-1 "Headless output 1"\n  Enabled: yes\n  Modes:\n    1280x720 px (current)\n'
+    _, run = replay({"wlopm": (1, "", NO_POWER), "wlr-randr": (0, headless, "")})
+    caps = probe(run, {"WAYLAND_DISPLAY": "wayland-0"})
+    assert caps.randr_modes == (("HEADLESS-1", "1280x720"),)
+
+
+def test_an_output_whose_mode_is_unknown_while_off_is_switched_on_without_it() -> None:
+    """cage 0.2.0 lists no modes while an output is off: ``--mode`` is refused there (measured)."""
+    with_mode = "wlr-randr --output HDMI-A-1 --on --mode 1920x1080@60.000000Hz --transform 90"
+    calls, run = replay(
+        {"wlopm": (1, "", NO_POWER), "wlr-randr": (0, RANDR, ""), with_mode: (1, "", "unknown mode")}
+    )
+    power = DisplayPower(DisplaySettings(rotation=90), run, environ={"WAYLAND_DISPLAY": "wayland-0"})
+    assert power.request(False) and power.request(True)
+    assert calls[-2:] == [
+        with_mode.split(),
+        ["wlr-randr", "--output", "HDMI-A-1", "--on", "--transform", "90"],
+    ]
+
+
 def test_the_method_is_probed_once_and_each_request_runs_its_commands() -> None:
     calls, run = replay({"wlopm": (0, "HEADLESS-1 on\n", "")})
     power = DisplayPower(DisplaySettings(), run, environ={"WAYLAND_DISPLAY": "wayland-0"})
@@ -203,7 +225,7 @@ def test_the_panel_sleeps_in_the_real_compositor_or_says_why_not(
 
 
 def test_an_x_server_without_dpms_is_not_trusted_though_xset_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``xset dpms force off`` exits 0 on a server without DPMS (measured, Xvfb): the probe asks ``xset q``."""
+    """``xset dpms force off`` exits 0 without DPMS (measured on Xvfb): the probe asks ``xset q``."""
     if shutil.which("Xvfb") is None or shutil.which("xset") is None:
         pytest.skip("Xvfb or xset not installed (apt install xvfb x11-xserver-utils)")
     read, write = os.pipe()
