@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.admin_pin import PinGuard
 from kiosk.core import KioskCore
-from kiosk.display_power import request_display_power
+from kiosk.display_power import DisplayPower
 from kiosk.paths import RESOURCES_DIR
 from kiosk.schedule import DisplayHours
 from ui.admin import AdminAccess
@@ -74,6 +74,7 @@ class KioskApp:
     def __init__(self, core: KioskCore, *, clock: Callable[[], datetime] | None = None) -> None:
         self.core = core
         settings = core.settings
+        self.display_power = DisplayPower(settings.display)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.languages = LanguageController(settings.display.language)
         self.languages.set_language(self.languages.default)
@@ -201,7 +202,7 @@ class KioskApp:
         self._display_asleep = asleep
         self.window.set_screen_off(asleep)
         log.info("Screen %s (opening hours)", "off" if asleep else "on")
-        QThreadPool.globalInstance().start(BackgroundJob(lambda: request_display_power(not asleep)))
+        QThreadPool.globalInstance().start(BackgroundJob(lambda: self.display_power.request(not asleep)))
 
     # --- admin actions ----------------------------------------------------------------------------
     def exit_to_desktop(self) -> None:
