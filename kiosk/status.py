@@ -90,3 +90,4 @@ class KioskStatus:
     reports_last: str | None = None  # when the outbox was last sent, and how that went
     reports_waiting: int = 0  # heartbeats and events queued for the server
     disk: str = ""  # free space on the data disk, "disk full: …" when below the reserve
+    remote_settings: str = ""  # which settings came from the active release ("settings from release 12: …")
