@@ -220,8 +220,14 @@ def install_console(app: FastAPI, central: Central) -> None:
     console = Console(central)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
+    from central.console_settings import settings_routes
 
-    console.routers = [_public_routes(console), _protected_routes(console), accounts_routes(console)]
+    console.routers = [
+        _public_routes(console),
+        _protected_routes(console),
+        accounts_routes(console),
+        settings_routes(console),
+    ]
     for router in console.routers:
         app.include_router(router)
 

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_ANNOUNCEMENT_TEXT = 500
 MAX_CENTRES = 200
+MAX_SETTINGS_ENTRIES = 500
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,23 @@ class AnnouncementDraft:
         return f"announcement until {self.ends.isoformat(timespec='minutes')}: {self.texts['az'][:80]}"
 
 
-DraftParams = Rollback | AnnouncementDraft
+@dataclass(frozen=True)
+class SettingsDraft:
+    """Replace the active release's ``[[settings]]`` list; ``target`` names the entry the admin edited."""
+
+    target: str
+    entries: tuple[Mapping[str, Any], ...]
+
+    def describe(self) -> str:
+        return f"settings for {self.target}: {len(self.entries)} entries in all"
+
+
+DraftParams = Rollback | AnnouncementDraft | SettingsDraft
+KINDS: Mapping[type, str] = {
+    Rollback: "rollback",
+    AnnouncementDraft: "announcement",
+    SettingsDraft: "settings",
+}
 
 
 def params_to_json(params: DraftParams) -> str:
@@ -63,6 +80,8 @@ def params_to_json(params: DraftParams) -> str:
     if isinstance(params, AnnouncementDraft):
         doc.update(starts=params.starts.isoformat(), ends=params.ends.isoformat())
         doc["centres"] = list(params.centres)
+    if isinstance(params, SettingsDraft):
+        doc["entries"] = [dict(entry) for entry in params.entries]
     return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
@@ -79,6 +98,8 @@ def params_of(kind: str, doc: Any) -> DraftParams | None:
                 texts={lang: str(doc["texts"][lang]) for lang in LANGUAGES},
                 centres=tuple(str(c) for c in doc.get("centres", [])),
             )
+        if kind == "settings":
+            return SettingsDraft(str(doc["target"]), tuple(dict(e) for e in doc["entries"]))
     except (ValueError, KeyError, TypeError, AttributeError):
         log.warning("A %s draft's stored parameters cannot be read", kind)
     return None
@@ -165,6 +186,38 @@ class Drafts:
             by=by,
         )
 
+    def propose_settings(
+        self, channel: str, entries: Sequence[Mapping[str, Any]], *, target: str, by: str
+    ) -> int:
+        """A draft republishing the active release's content with ``entries`` as its ``[[settings]]``.
+
+        The kiosk's own parser checks them when the draft is made (forbidden keys, bad values), and the
+        kiosk checks them again after the admin's key has signed them.
+        """
+        if len(entries) > MAX_SETTINGS_ENTRIES:
+            raise Invalid(f"at most {MAX_SETTINGS_ENTRIES} settings entries")
+        base = self.publishing.active_manifest(channel)
+        if base is None:
+            raise Conflict(f"channel {channel!r} has no release to add settings to")
+        content = json.loads(json.dumps(base.content))
+        settings = json.loads(json.dumps(list(entries)))
+        if settings:
+            content["settings"] = settings
+        else:
+            content.pop("settings", None)
+        return self._propose(
+            channel,
+            SettingsDraft(target[:200], tuple(settings)),
+            lambda new_number, now: encode_manifest(
+                release=new_number,
+                created=now,
+                expires=max(base.expires, now + timedelta(days=90)),
+                content=content,
+                blobs=base.blobs,
+            ),
+            by=by,
+        )
+
     def _propose(
         self, channel: str, params: DraftParams, build: Callable[[int, datetime], bytes], *, by: str
     ) -> int:
@@ -184,7 +237,7 @@ class Drafts:
                 raise Rejected(str(exc).splitlines()[0]) from exc
             draft = Draft(
                 channel_id=row.id,
-                kind="rollback" if isinstance(params, Rollback) else "announcement",
+                kind=KINDS[type(params)],
                 description=params.describe()[:512],
                 params=params_to_json(params),
                 number=number,
