@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
-from central.drafts import MAX_CENTRES, AnnouncementDraft, Rollback, params_of
+from central.drafts import MAX_CENTRES, AnnouncementDraft, Rollback, SettingsDraft, params_of
 from central.errors import CentralError, NotFound
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
@@ -506,6 +506,8 @@ def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:
     if isinstance(params, AnnouncementDraft):
         text = params.texts.get(formats.lang) or params.texts["az"]
         return t["draft_announcement"].format(when=formats.when(params.ends), text=text)
+    if isinstance(params, SettingsDraft):
+        return t["draft_settings"].format(target=params.target, n=len(params.entries))
     return str(draft.get("description", ""))
 
 

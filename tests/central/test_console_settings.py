@@ -52,6 +52,8 @@ def test_form_makes_a_draft_that_approve_shows_in_full_and_publishes(
     assert sent.status_code == 303, sent.text
     (draft,) = console.central.drafts("main")
     assert draft["kind"] == "settings" and draft["params"]["target"] == "centre:baku-1"
+    channel_page = browser.get(f"{console.server.url}/console/channels/main", timeout=5).text
+    assert TEXTS["az"]["draft_settings"].format(target="centre:baku-1", n=1) in channel_page
 
     os.environ["GREEN_KIOSK_ADMIN_TOKEN"] = console.admin_token
     try:
