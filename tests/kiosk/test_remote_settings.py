@@ -131,3 +131,17 @@ def test_energy_source_and_site_keys_can_move_a_kiosk_to_another_device() -> Non
     device = settings.energy.devices()[0]
     assert (device.source, device.host, device.port) == ("sunspec", "10.0.0.9", 502)
     assert settings.energy.rated_power_w == 12000.0
+
+
+def test_a_site_of_several_devices_can_be_set_and_each_device_is_checked() -> None:
+    devices = [{"source": "sunspec", "host": "10.0.0.1"}, {"source": "fronius", "url": "http://10.0.0.2/"}]
+    settings, remote = effective_settings(
+        local(), content_with({"kiosks": ["k-1"], "energy": {"sources": devices}})
+    )
+    assert [d.label for d in settings.energy.devices()] == [
+        "sunspec 10.0.0.1:502 unit 1",
+        "fronius http://10.0.0.2/",
+    ]
+    assert remote.keys == ("energy.sources",)
+    message = problems_of({"energy": {"sources": [{"source": "sunspec", "port": 0}]}})
+    assert "settings[0].energy" in message and "port: expected at least 1" in message
