@@ -24,7 +24,14 @@ from starlette.concurrency import run_in_threadpool
 
 from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
-from central.drafts import MAX_CENTRES, AnnouncementDraft, EndAnnouncement, Rollback, params_of
+from central.drafts import (
+    MAX_CENTRES,
+    AnnouncementDraft,
+    EndAnnouncement,
+    Rollback,
+    SettingsDraft,
+    params_of,
+)
 from central.errors import CentralError, NotFound
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
@@ -222,8 +229,14 @@ def install_console(app: FastAPI, central: Central) -> None:
     console = Console(central)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
+    from central.console_settings import settings_routes
 
-    console.routers = [_public_routes(console), _protected_routes(console), accounts_routes(console)]
+    console.routers = [
+        _public_routes(console),
+        _protected_routes(console),
+        accounts_routes(console),
+        settings_routes(console),
+    ]
     for router in console.routers:
         app.include_router(router)
 
@@ -520,6 +533,8 @@ def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:
     if isinstance(params, EndAnnouncement):
         text = params.texts.get(formats.lang) or params.texts.get("az") or params.announcement
         return t["draft_end_announcement"].format(text=text, when=formats.when(params.at))
+    if isinstance(params, SettingsDraft):
+        return t["draft_settings"].format(target=params.target, n=len(params.entries))
     return str(draft.get("description", ""))
 
 

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_ANNOUNCEMENT_TEXT = 500
 MAX_CENTRES = 200
+MAX_SETTINGS_ENTRIES = 500
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,26 @@ class EndAnnouncement:
         return f"end announcement {self.announcement} at {self.at.isoformat(timespec='minutes')}"
 
 
-DraftParams = Rollback | AnnouncementDraft | EndAnnouncement
+
+@dataclass(frozen=True)
+class SettingsDraft:
+    """Replace the active release's ``[[settings]]`` list; ``target`` names the entry the admin edited."""
+
+    target: str
+    entries: tuple[Mapping[str, Any], ...]
+
+    def describe(self) -> str:
+        return f"settings for {self.target}: {len(self.entries)} entries in all"
 
 
-def kind_of(params: DraftParams) -> str:
-    if isinstance(params, Rollback):
-        return "rollback"
-    return "announcement" if isinstance(params, AnnouncementDraft) else "end_announcement"
+
+DraftParams = Rollback | AnnouncementDraft | EndAnnouncement | SettingsDraft
+KINDS: Mapping[type, str] = {
+    Rollback: "rollback",
+    AnnouncementDraft: "announcement",
+    EndAnnouncement: "end_announcement",
+    SettingsDraft: "settings",
+}
 
 
 def params_to_json(params: DraftParams) -> str:
@@ -85,6 +99,8 @@ def params_to_json(params: DraftParams) -> str:
         doc["centres"] = list(params.centres)
     if isinstance(params, EndAnnouncement):
         doc.update(at=params.at.isoformat(), texts=dict(params.texts))
+    if isinstance(params, SettingsDraft):
+        doc["entries"] = [dict(entry) for entry in params.entries]
     return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
@@ -108,6 +124,8 @@ def params_of(kind: str, doc: Any) -> DraftParams | None:
                 parse_time(doc["at"], "at"),
                 {lang: str(texts[lang])[:80] for lang in LANGUAGES if lang in texts},
             )
+        if kind == "settings":
+            return SettingsDraft(str(doc["target"]), tuple(dict(e) for e in doc["entries"]))
     except (ValueError, KeyError, TypeError, AttributeError):
         log.warning("A %s draft's stored parameters cannot be read", kind)
     return None
@@ -224,6 +242,38 @@ class Drafts:
             by=by,
         )
 
+    def propose_settings(
+        self, channel: str, entries: Sequence[Mapping[str, Any]], *, target: str, by: str
+    ) -> int:
+        """A draft republishing the active release's content with ``entries`` as its ``[[settings]]``.
+
+        The kiosk's own parser checks them when the draft is made (forbidden keys, bad values), and the
+        kiosk checks them again after the admin's key has signed them.
+        """
+        if len(entries) > MAX_SETTINGS_ENTRIES:
+            raise Invalid(f"at most {MAX_SETTINGS_ENTRIES} settings entries")
+        base = self.publishing.active_manifest(channel)
+        if base is None:
+            raise Conflict(f"channel {channel!r} has no release to add settings to")
+        content = json.loads(json.dumps(base.content))
+        settings = json.loads(json.dumps(list(entries)))
+        if settings:
+            content["settings"] = settings
+        else:
+            content.pop("settings", None)
+        return self._propose(
+            channel,
+            SettingsDraft(target[:200], tuple(settings)),
+            lambda new_number, now: encode_manifest(
+                release=new_number,
+                created=now,
+                expires=max(base.expires, now + timedelta(days=90)),
+                content=content,
+                blobs=base.blobs,
+            ),
+            by=by,
+        )
+
     def _propose(
         self, channel: str, params: DraftParams, build: Callable[[int, datetime], bytes], *, by: str
     ) -> int:
@@ -243,7 +293,7 @@ class Drafts:
                 raise Rejected(str(exc).splitlines()[0]) from exc
             draft = Draft(
                 channel_id=row.id,
-                kind=kind_of(params),
+                kind=KINDS[type(params)],
                 description=params.describe()[:512],
                 params=params_to_json(params),
                 number=number,

@@ -85,6 +85,10 @@
         <translation>Məlumat diski</translation>
     </message>
     <message>
+        <source>Remote settings</source>
+        <translation>Uzaqdan ayarlar</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Son problemlər</translation>
     </message>

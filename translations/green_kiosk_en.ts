@@ -85,6 +85,10 @@
         <translation>Data disk</translation>
     </message>
     <message>
+        <source>Remote settings</source>
+        <translation>Remote settings</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Recent problems</translation>
     </message>

@@ -87,6 +87,10 @@
         <translation>Диск данных</translation>
     </message>
     <message>
+        <source>Remote settings</source>
+        <translation>Удалённые настройки</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Последние проблемы</translation>
     </message>

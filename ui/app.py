@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk.admin_pin import PinGuard
+from kiosk.content.model import Content
 from kiosk.core import KioskCore
 from kiosk.display_power import DisplayPower
 from kiosk.paths import RESOURCES_DIR
@@ -105,6 +106,7 @@ class KioskApp:
             self.window, PinGuard(settings.admin.pin_hash, clock=self.clock), core.status
         )
         self.admin.screen.reload_requested.connect(self.content.reload)
+        self.content.changed.connect(self.apply_release_settings)
         if core.sync is not None:
             self.content.watch(core.sync)
             self.admin.screen.sync_requested.connect(core.sync.sync_now)
@@ -203,6 +205,22 @@ class KioskApp:
         self.window.set_screen_off(asleep)
         log.info("Screen %s (opening hours)", "off" if asleep else "on")
         QThreadPool.globalInstance().start(BackgroundJob(lambda: self.display_power.request(not asleep)))
+
+    def apply_release_settings(self, content: Content) -> None:
+        """A new active release may carry other [[settings]]: display values and the PIN apply now."""
+        if not self.core.refresh_settings(content):
+            return
+        settings = self.core.settings
+        self.languages.default = settings.display.language
+        if self.idle.asleep:
+            self.languages.reset()
+        self.idle.set_idle_seconds(settings.display.idle_seconds)
+        self.window.video_section.unmute_seconds = settings.display.unmute_seconds
+        self.window.display_hours = DisplayHours.parse(
+            settings.display.open_hours, list(settings.display.open_weekdays)
+        )
+        self.admin.guard.stored_hash = settings.admin.pin_hash
+        self.apply_display_hours()
 
     # --- admin actions ----------------------------------------------------------------------------
     def exit_to_desktop(self) -> None:

@@ -214,6 +214,7 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
         "/console/logout": {},
         "/console/kiosks/{kiosk_id}/screenshot-request": {"next": "/console/"},
         "/console/channels/{name}/rollback": {"release": "1"},
+        "/console/channels/{name}/settings": {"target": "every", "display.language": "en"},
         "/console/announcements": {
             "channel": "main", "level": "info", "az": "Elan", "en": "Notice", "ru": "Объявление",
             "starts": now.isoformat(), "ends": (now + timedelta(hours=1)).isoformat(),
