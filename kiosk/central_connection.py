@@ -156,9 +156,9 @@ class CentralConnection:
         try:
             return method(url, timeout=limits, **kwargs)
         except requests.Timeout as exc:
-            raise self.error(
-                f"{self.what} at {url} cannot be reached: no answer within {max(limits):g} s"
-            ) from exc
+            waited = limits[0] if isinstance(exc, requests.ConnectTimeout) else limits[1]
+            message = f"{self.what} at {url} cannot be reached: no answer within {waited:g} s"
+            raise self.error(message) from exc
         except requests.RequestException as exc:
             raise self.error(f"{self.what} at {url} cannot be reached: {_why(exc)}") from exc
 
