@@ -23,7 +23,7 @@ MAX_ANSWER_BYTES = 1_000_000
 KIOSK_TOKEN_HINT = "check the kiosk's token ([central] token_file)"
 
 
-class CentralError(KioskError):
+class CentralConnectionError(KioskError):
     """The central server could not be reached, refused, failed or answered garbage.
 
     ``status`` is the HTTP status when the server answered one, else None.
@@ -54,7 +54,7 @@ class CentralAnswer:
 
 
 class CentralConnection:
-    """One session to one central server; raises ``error`` (a :class:`CentralError`) for every failure.
+    """One session to one central server; every failure raises ``error`` (a CentralConnectionError).
 
     ``what`` names the conversation in messages ("Reports to the central server"); ``token_hint`` says
     what to check when the server refuses the token. ``session`` lets a test put a peer in between.
@@ -69,7 +69,7 @@ class CentralConnection:
         timeout: tuple[float, float] = (5.0, 30.0),
         max_bytes: int = MAX_ANSWER_BYTES,
         token_hint: str = KIOSK_TOKEN_HINT,
-        error: type[CentralError] = CentralError,
+        error: type[CentralConnectionError] = CentralConnectionError,
         session: requests.Session | None = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
@@ -162,7 +162,7 @@ class CentralConnection:
         except requests.RequestException as exc:
             raise self.error(f"{self.what} at {url} cannot be reached: {_why(exc)}") from exc
 
-    def _status_error(self, url: str, status: int, reason: str) -> CentralError:
+    def _status_error(self, url: str, status: int, reason: str) -> CentralConnectionError:
         said = f": {reason}" if reason else ""
         if status in (401, 403):
             message = f"{self.what} at {url} refused access (HTTP {status}): {self.token_hint}"

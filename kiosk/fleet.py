@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from kiosk.central_connection import CentralAnswer, CentralConnection, CentralError
+from kiosk.central_connection import CentralAnswer, CentralConnection, CentralConnectionError
 from kiosk.config import Settings, named_path, read_named_file
 from kiosk.errors import ConfigError
 from kiosk.outbox import Outbox, OutboxRecord
@@ -183,7 +183,7 @@ class Reporter:
         ).to_json()
         try:
             answer = self._http.post("api/kiosk/reports", json=body)
-        except CentralError as exc:
+        except CentralConnectionError as exc:
             if exc.status in (400, 413, 422):
                 return self._split(batch, str(exc))
             return False, 0, str(exc)
@@ -221,7 +221,7 @@ class Reporter:
             return False
         try:
             self._http.put("api/kiosk/screenshot", data=png, headers={"Content-Type": "image/png"})
-        except CentralError as exc:
+        except CentralConnectionError as exc:
             log.warning("The screenshot was not sent: %s", exc)
             return False
         log.info("Sent a screenshot (%d bytes) to the central server", len(png))

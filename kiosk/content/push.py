@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import requests
 
-from kiosk.central_connection import CentralConnection, CentralError
+from kiosk.central_connection import CentralConnection, CentralConnectionError
 from kiosk.periodic import BACKOFF_FIRST_S, Outcome, PeriodicWorker
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class PushClient:
         try:
             self._listen()
             outcome, reason = Outcome.DONE, "the server closed the stream"
-        except CentralError as exc:
+        except CentralConnectionError as exc:
             refused = exc.status in (401, 403, 404)  # token or channel: retrying soon would not help
             outcome, reason = (Outcome.REFUSED if refused else Outcome.FAILED), str(exc)
         except (requests.RequestException, OSError) as exc:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.central_connection import MAX_ANSWER_BYTES, CentralConnection, CentralError
+from kiosk.central_connection import MAX_ANSWER_BYTES, CentralConnection, CentralConnectionError
 from kiosk.config import read_named_file
 from kiosk.content.diff import ReleaseDiff, diff_releases, render_text, shown
 from kiosk.content.manifest import (
@@ -43,7 +43,7 @@ TIMEOUT = (10.0, 300.0)  # connect, read (a big video takes a while to hash on t
 ADMIN_TOKEN_HINT = f"check the admin token (--token-file or ${TOKEN_ENV})"
 
 
-class PublishingError(CentralError, ContentError):
+class PublishingError(CentralConnectionError, ContentError):
     """Publishing or approving failed on the server's side (the CLI reports it as a content error)."""
 
 
@@ -140,7 +140,7 @@ class CentralClient:
         try:
             with self._http.open_stream(self.channel.files(name)) as response:
                 return self._http.read_limited(response, limit)
-        except CentralError as exc:
+        except CentralConnectionError as exc:
             if exc.status == 404:
                 return None
             raise

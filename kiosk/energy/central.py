@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 
 import requests
 
-from kiosk.central_connection import CentralConnection, CentralError
+from kiosk.central_connection import CentralConnection, CentralConnectionError
 from kiosk.energy.reading import EnergyReading
 from kiosk.errors import SourceError
 from kiosk.wire import NetworkTotals
 
 
-class CentralFeedError(CentralError, SourceError):
+class CentralFeedError(CentralConnectionError, SourceError):
     """The feed cannot be read: a source error (the tile goes offline) from the central connection."""
 
 

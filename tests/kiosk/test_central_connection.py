@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kiosk.central_connection import CentralConnection, CentralError
+from kiosk.central_connection import CentralConnection, CentralConnectionError
 from kiosk.energy.central import CentralFeedError
 from kiosk.errors import SourceError
 from tests.kiosk.energy.peers import JsonServer
@@ -31,7 +31,7 @@ def test_sends_the_bearer_token_and_decodes_the_json_answer(server: JsonServer) 
 @pytest.mark.parametrize("status", [401, 403])
 def test_a_refused_token_tells_the_reader_to_check_it(server: JsonServer, status: int) -> None:
     server.status, server.body = status, {"error": "unknown token"}
-    with pytest.raises(CentralError) as caught:
+    with pytest.raises(CentralConnectionError) as caught:
         CentralConnection(server.url, "gkk_wrong").get_json("api/network")
     assert caught.value.status == status and caught.value.refused
     hint = "check the kiosk's token ([central] token_file)"
@@ -40,7 +40,7 @@ def test_a_refused_token_tells_the_reader_to_check_it(server: JsonServer, status
 
 def test_a_server_fault_names_the_status_and_the_servers_words(server: JsonServer) -> None:
     server.status, server.body = 503, {"error": "database is locked"}
-    with pytest.raises(CentralError, match="answered HTTP 503: database is locked") as caught:
+    with pytest.raises(CentralConnectionError, match="answered HTTP 503: database is locked") as caught:
         CentralConnection(server.url, "t", what="Reports").get("api/kiosk/reports")
     assert caught.value.status == 503 and not caught.value.refused
     assert str(caught.value).startswith(f"Reports at {server.url}/api/kiosk/reports")
@@ -48,13 +48,13 @@ def test_a_server_fault_names_the_status_and_the_servers_words(server: JsonServe
 
 def test_an_answer_that_is_not_json_is_named_so(server: JsonServer) -> None:
     server.raw = b"<html>captive portal login</html>"
-    with pytest.raises(CentralError, match="answered something that is not JSON"):
+    with pytest.raises(CentralConnectionError, match="answered something that is not JSON"):
         CentralConnection(server.url, "t").get_json("api/network")
 
 
 def test_an_answer_larger_than_the_bound_is_refused(server: JsonServer) -> None:
     server.raw = b"[" + b"0," * 500 + b"0]"
-    with pytest.raises(CentralError, match="answered more than 100 bytes"):
+    with pytest.raises(CentralConnectionError, match="answered more than 100 bytes"):
         CentralConnection(server.url, "t", max_bytes=100).get_json("api/network")
 
 
@@ -62,14 +62,14 @@ def test_a_server_that_is_down_cannot_be_reached() -> None:
     peer = JsonServer()
     url = peer.url
     peer.close()
-    with pytest.raises(CentralError, match=r"cannot be reached: .*refused") as caught:
+    with pytest.raises(CentralConnectionError, match=r"cannot be reached: .*refused") as caught:
         CentralConnection(url, "t").get_json("api/network")
     assert caught.value.status is None
 
 
 def test_a_silent_server_times_out_with_the_limit_in_the_message(server: JsonServer) -> None:
     server.hold = threading.Event()  # the answer waits until the server is closed
-    with pytest.raises(CentralError, match=r"no answer within 0\.3 s"):
+    with pytest.raises(CentralConnectionError, match=r"no answer within 0\.3 s"):
         CentralConnection(server.url, "t", timeout=(2.0, 0.3)).get_json("api/network")
 
 
@@ -77,7 +77,7 @@ def test_the_caller_chooses_the_error_class_its_readers_catch(server: JsonServer
     server.status = 500
     with pytest.raises(SourceError, match="HTTP 500") as caught:
         CentralConnection(server.url, "t", error=CentralFeedError).get_json("api/network")
-    assert isinstance(caught.value, CentralError)
+    assert isinstance(caught.value, CentralConnectionError)
 
 
 def test_a_stream_opens_on_2xx_and_maps_other_statuses(server: JsonServer) -> None:
@@ -86,6 +86,6 @@ def test_a_stream_opens_on_2xx_and_maps_other_statuses(server: JsonServer) -> No
     with connection.open_stream("channels/main/events") as response:
         assert connection.read_limited(response, 100) == b"data: 1\n\n"
     server.status = 404
-    with pytest.raises(CentralError, match="answered HTTP 404") as caught:
+    with pytest.raises(CentralConnectionError, match="answered HTTP 404") as caught:
         connection.open_stream("channels/main/events")
     assert caught.value.status == 404
