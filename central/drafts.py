@@ -70,7 +70,6 @@ class EndAnnouncement:
         return f"end announcement {self.announcement} at {self.at.isoformat(timespec='minutes')}"
 
 
-
 @dataclass(frozen=True)
 class SettingsDraft:
     """Replace the active release's ``[[settings]]`` list; ``target`` names the entry the admin edited."""
@@ -80,7 +79,6 @@ class SettingsDraft:
 
     def describe(self) -> str:
         return f"settings for {self.target}: {len(self.entries)} entries in all"
-
 
 
 DraftParams = Rollback | AnnouncementDraft | EndAnnouncement | SettingsDraft
