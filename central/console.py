@@ -26,6 +26,7 @@ from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
 from central.drafts import MAX_CENTRES, AnnouncementDraft, Rollback, params_of
 from central.errors import CentralError, NotFound
+from central.release_notes import ReleaseNotes
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
 from kiosk.wire import MAX_RELEASE, parse_time
@@ -58,6 +59,7 @@ class Console:
         self.sessions = ConsoleSessions(central)
         self.throttle = LoginThrottle(lambda: central.clock())
         self.routers: list[APIRouter] = []
+        self.release_notes = ReleaseNotes(central.publishing)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -214,7 +216,9 @@ def install_console(app: FastAPI, central: Central) -> None:
     """Add the console's routes to the server's application (and ``/`` → ``/console/``)."""
     console = Console(central)
     app.state.console = console
-    console.routers = [_public_routes(console), _protected_routes(console)]
+    from central.console_reports import reports_router  # it builds on this module's guard
+
+    console.routers = [_public_routes(console), _protected_routes(console), reports_router(console)]
     for router in console.routers:
         app.include_router(router)
 
@@ -368,12 +372,14 @@ def _protected_routes(console: Console) -> APIRouter:
         for draft in drafts:
             draft["command"] = approve_command(base, name, draft["id"])
             draft["shown"] = describe_draft(draft, formats)
+        releases = central.releases(name)
+        console.release_notes.summaries(name, releases, formats.lang)
         return console.page(
             request,
             "channel.html",
             name=name,
             active=active,
-            releases=central.releases(name),
+            releases=releases,
             drafts=drafts,
             approve_all=approve_command(base, name),
         )
