@@ -110,7 +110,7 @@ EN: dict[str, str] = {
     "release_same": "Content unchanged",
     "release_full_diff": "Full difference (from the signed manifests)",
     "release_diff_explain": "Computed with the kiosk's own parser; field names are in English.",
-    "release_compared": "Compared with release {before}",
+    "release_compared": "compared with release {before}",
     "release_details": "Details",
     "release_back": "Back to the channel",
     "release_note_label": "Note",
