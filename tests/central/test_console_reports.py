@@ -164,6 +164,9 @@ def test_the_csv_holds_what_kiosks_reported_per_service_video_and_section(
     assert "0:00:50" in page.text  # birth: 12.5 + 7.25 + 30 s
     az = csv_rows(browser, fleet, **week)
     assert TITLE_AZ in {r["Ad"] for r in az}
+    kiosk_page = browser.get(f"{fleet.server.url}/console/kiosks/ganja-lobby", timeout=10).text
+    assert "Xidmət açıldı (müddətsiz)" in kiosk_page and "service_opened" not in kiosk_page
+    assert "/console/plays?kiosk=ganja-lobby" in kiosk_page
 
 
 HOSTILE = [
