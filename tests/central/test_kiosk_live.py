@@ -151,3 +151,13 @@ def test_the_admin_screen_says_how_reports_are_getting_through(
     screen.refresh()
     shown = screen.rows["reports"][1].text()
     assert f"sent {queued} records" in shown and shown.endswith("0 records waiting")
+
+
+def test_a_self_test_on_a_reporting_kiosk_sends_no_plays(qtbot: QtBot, fleet: Fleet, tmp_path: Path) -> None:
+    from ui.self_test import run_self_test
+
+    settings = kiosk_settings(fleet, tmp_path / "config")
+    results = run_self_test(settings, tmp_path / "self-test-data", video_seconds=0.2)
+    assert {r.name for r in results} >= {"database", "sections"}
+    assert fleet.central.event_summary(KIOSK) == []  # checking the installation is not a visitor
+    assert fleet.central.kiosk(KIOSK)["last_seen"] is None
