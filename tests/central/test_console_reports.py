@@ -54,9 +54,10 @@ def publish(fleet: Fleet, folder: Path, monkeypatch: pytest.MonkeyPatch, *extra:
 
 
 @pytest.fixture
-def cores(fleet: Fleet, tmp_path: Path) -> Iterator[dict[str, KioskCore]]:
+def cores(any_fleet: Fleet, tmp_path: Path) -> Iterator[dict[str, KioskCore]]:
+    """Both test kiosks' cores, on the SQLite and on the PostgreSQL server."""
     opened = {
-        kiosk: open_core(kiosk_settings(fleet, tmp_path / kiosk, kiosk_id=kiosk), tmp_path / f"data-{kiosk}")
+        kiosk: open_core(kiosk_settings(any_fleet, tmp_path / kiosk, kiosk_id=kiosk), tmp_path / f"d-{kiosk}")
         for kiosk in CENTRE_OF
     }
     yield opened
@@ -112,8 +113,9 @@ def figures(
 
 
 def test_the_csv_holds_what_kiosks_reported_per_service_video_and_section(
-    fleet: Fleet, cores: dict[str, KioskCore], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    any_fleet: Fleet, cores: dict[str, KioskCore], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    fleet = any_fleet
     titles = {
         "birth": {"az": TITLE_AZ, "en": "Birth certificate", "ru": "Свидетельство о рождении"},
         "tricky": {"az": FORMULA_TITLE, "en": FORMULA_TITLE, "ru": FORMULA_TITLE},
