@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from central.console import PREFIX, SECURITY_HEADERS, Console, _ConsoleRoute, language_of
 from central.console_reports_text import REPORT_TEXTS, summary
-from central.errors import Invalid
+from central.errors import Invalid, NotFound
 from central.play_report import DIMENSIONS, PlayFilter, PlayReport, PlayRow, check_filter
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def reports_router(console: Console) -> APIRouter:
         numbers = sorted(r["release"] for r in releases)
         found = next((r for r in releases if r["release"] == number), None)
         if found is None:
-            raise Invalid(f"channel {name!r} has no release {number}")
+            raise NotFound(f"channel {name!r} has no release {number}")
         index = numbers.index(number)
         change = notes.change(name, number, numbers[index - 1] if index else None)
         return console.page(
