@@ -33,6 +33,7 @@ from central.drafts import (
     params_of,
 )
 from central.errors import CentralError, NotFound
+from central.release_notes import ReleaseNotes
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
 from kiosk.wire import LEVELS, MAX_RELEASE, parse_time
@@ -67,6 +68,7 @@ class Console:
         self.sessions = ConsoleSessions(central)
         self.throttle = LoginThrottle(lambda: central.clock())
         self.routers: list[APIRouter] = []
+        self.release_notes = ReleaseNotes(central.publishing)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -229,6 +231,7 @@ def install_console(app: FastAPI, central: Central) -> None:
     console = Console(central)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
+    from central.console_reports import reports_router
     from central.console_settings import settings_routes
 
     console.routers = [
@@ -236,6 +239,7 @@ def install_console(app: FastAPI, central: Central) -> None:
         _protected_routes(console),
         accounts_routes(console),
         settings_routes(console),
+        reports_router(console),
     ]
     for router in console.routers:
         app.include_router(router)
@@ -394,12 +398,14 @@ def _protected_routes(console: Console) -> APIRouter:
         for draft in drafts:
             draft["command"] = approve_command(base, name, draft["id"])
             draft["shown"] = describe_draft(draft, formats)
+        releases = central.releases(name)
+        console.release_notes.summaries(name, releases, formats.lang)
         return console.page(
             request,
             "channel.html",
             name=name,
             active=active,
-            releases=central.releases(name),
+            releases=releases,
             drafts=drafts,
             approve_all=approve_command(base, name),
         )

@@ -126,12 +126,14 @@ class KioskApp:
         self.window.stack.currentChanged.connect(lambda _i: play.section_shown(self.window.current_section()))
         services = self.window.services_section
         services.pages.currentChanged.connect(
-            lambda _i: (
-                play.service_opened(services.page.service.id)
-                if services.showing_page() and services.page.service is not None
-                else None
+            lambda _i: play.service_shown(
+                services.page.service.id if services.showing_page() and services.page.service else ""
             )
         )
+        video = self.window.video_section
+        video.player.video_changed.connect(lambda path: play.video_shown(video.video_id(path)))
+        if video.player.current is not None:
+            play.video_shown(video.video_id(str(video.player.current)))
         self.languages.changed.connect(play.language_changed)
         reporter.screenshot_provider = self.screenshots.take
 

@@ -164,9 +164,11 @@ class ContentFeed(QObject):
 
 
 class PlayRecorder(QObject):
-    """Proof of play: which section was shown, for how long and in which language; services opened.
+    """Proof of play: which section, service page and campaign video was shown, how long, in which language.
 
-    Called on the GUI thread; the events are written to the outbox in the thread pool.
+    Each is recorded when it leaves the screen, with its seconds (a ``service`` event per service page
+    opened, a ``video`` event per video shown while the video section is on screen). Called on the GUI
+    thread; the events are written to the outbox in the thread pool.
     """
 
     def __init__(
@@ -183,33 +185,65 @@ class PlayRecorder(QObject):
         self._monotonic = monotonic
         self._section = section
         self._language = language
-        self._since = monotonic()
+        self._since = self._service_since = self._video_since = monotonic()
+        self._service = ""
+        self._video = ""
 
     def section_shown(self, section: str) -> None:
         if section == self._section:
             return
-        self._close_segment()
+        now = self._monotonic()
+        self._close_video(now)
+        self._close_service(now)
+        self._close_segment(now)
         self._section = section
 
-    def service_opened(self, item: str) -> None:
-        self._record("service_opened", section="services", item=item, language=self._language)
+    def service_shown(self, item: str) -> None:
+        """The services section shows ``item``'s page now ("" when it shows the cards)."""
+        if item == self._service:
+            return
+        now = self._monotonic()
+        self._close_service(now)
+        self._service, self._service_since = item, now
+
+    def video_shown(self, item: str) -> None:
+        """The video section's player started the video ``item`` (counted while the section shows)."""
+        if item == self._video:
+            return
+        self._close_video(self._monotonic())
+        self._video = item
 
     def language_changed(self, language: str) -> None:
         if language == self._language:
             return
-        self._close_segment()
+        self._close_segment(self._monotonic())
         self._language = language
         self._record("language", section=self._section, language=language)
 
     def finish(self) -> None:
-        """Record the section on screen now (the kiosk is stopping)."""
-        self._close_segment()
-
-    def _close_segment(self) -> None:
+        """Record what is on screen now (the kiosk is stopping)."""
         now = self._monotonic()
+        self._close_video(now)
+        self._close_service(now)
+        self._close_segment(now)
+
+    def _close_segment(self, now: float) -> None:
         seconds, self._since = now - self._since, now
         if self._section and seconds >= 0.05:
             self._record("section", section=self._section, seconds=seconds, language=self._language)
+
+    def _close_service(self, now: float) -> None:
+        if self._service:
+            seconds = max(0.0, now - self._service_since)
+            self._record(
+                "service", section="services", item=self._service, seconds=seconds, language=self._language
+            )
+        self._service, self._service_since = "", now
+
+    def _close_video(self, now: float) -> None:
+        seconds, self._video_since = now - self._video_since, now
+        if self._section == "video" and self._video and seconds >= 0.05:
+            self._record("video", section="video", item=self._video, seconds=seconds, language=self._language)
 
     def _record(self, kind: str, **fields: Any) -> None:
         at = datetime.now(UTC)

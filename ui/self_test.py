@@ -71,6 +71,9 @@ def run_self_test(settings: Settings, data_dir: Path, *, video_seconds: float = 
     try:
         revision = ",".join(sorted(schema_revisions(core.store.engine)))
         results.append(CheckResult("database", OK, f"created and migrated to {revision}"))
+        if core.reporter is not None:  # a self-test is not a visitor: no proof of play, no heartbeat
+            core.reporter.close()
+            core.reporter = None
         kiosk = KioskApp(core)
         try:
             kiosk.window.resize(*SIZE)

@@ -43,6 +43,12 @@ def add_content_commands(subparsers: Any) -> None:
     publish.add_argument(
         "--valid-days", type=int, default=90, metavar="DAYS", help="days until kiosks refuse it (90)"
     )
+    publish.add_argument(
+        "--note",
+        default="",
+        metavar="TEXT",
+        help="what this release changes, shown on the console's channel page (central server only)",
+    )
     publish.set_defaults(run=cmd_publish)
 
     approve = subparsers.add_parser(
@@ -118,7 +124,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
         client = CentralClient(args.to, read_token(args.token_file))
         report = publish_remote(
-            Path(args.source), Path(args.key), client, release=args.release, valid_days=args.valid_days
+            Path(args.source),
+            Path(args.key),
+            client,
+            release=args.release,
+            valid_days=args.valid_days,
+            note=args.note,
         )
     else:
         report = publish(

@@ -40,6 +40,7 @@ from kiosk.errors import ConfigError, ContentError
 
 TOKEN_ENV = "GREEN_KIOSK_ADMIN_TOKEN"
 TIMEOUT = (10.0, 300.0)  # connect, read (a big video takes a while to hash on the server)
+MAX_NOTE = 256  # what the server keeps (central.bodies.MAX_NOTE)
 ADMIN_TOKEN_HINT = f"check the admin token (--token-file or ${TOKEN_ENV})"
 
 
@@ -192,10 +193,14 @@ def publish_remote(
     release: int | None = None,
     valid_days: int = DEFAULT_VALID_DAYS,
     now: datetime | None = None,
+    note: str = "",
 ) -> PublishReport:
-    """Publish ``source`` to the server: missing blobs first, then the signed manifest."""
+    """Publish ``source`` to the server: missing blobs first, then the signed manifest with its note."""
     if valid_days < 1:
         raise ContentError(f"--valid-days: expected at least 1, got {valid_days}")
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise ContentError(f"--note: at most {MAX_NOTE} characters, got {len(note)}")
     key = load_private_key(key_path)
     content = load_release(source)
     current = client.active_release()
@@ -215,7 +220,7 @@ def publish_remote(
         content=content.content,
         blobs=content.blobs,
     )
-    client.publish_signed(data, sign(key, data), note=f"kioskctl publish {source.name}")
+    client.publish_signed(data, sign(key, data), note=note)
     return PublishReport(number, len(data), len(content.blobs), len(missing), uploaded_bytes)
 
 

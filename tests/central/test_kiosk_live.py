@@ -86,7 +86,7 @@ def test_the_kiosk_reports_what_was_shown_and_sends_a_screenshot_when_asked(
     assert app.play is not None
     ticks = iter(range(1000, 2000, 5))
     app.play._monotonic = lambda: float(next(ticks))  # each section stays 5 s
-    app.play._since = 995.0
+    app.play._since = app.play._service_since = app.play._video_since = 995.0
     app.start()
     app.window.show_section("video")
     app.languages.set_language("en")
@@ -99,11 +99,12 @@ def test_the_kiosk_reports_what_was_shown_and_sends_a_screenshot_when_asked(
 
     expected = {
         ("section", "energy", "az"): 5.0,
-        ("section", "video", "az"): 5.0,
+        ("section", "video", "az"): 10.0,  # the player starting its video took a tick
         ("language", "video", "en"): 0.0,
         ("section", "video", "en"): 5.0,
-        ("service_opened", "services", "en"): 0.0,
-        ("section", "services", "en"): 5.0,
+        ("video", "video", "en"): 10.0,  # the demo's video, from its start until the section left
+        ("service", "services", "en"): 5.0,  # the page, from opening to the kiosk stopping
+        ("section", "services", "en"): 10.0,
     }
 
     def delivered() -> bool:
@@ -130,7 +131,7 @@ def test_the_admin_screen_says_how_reports_are_getting_through(
     assert app.play is not None
     ticks = iter(range(1000, 2000, 5))
     app.play._monotonic = lambda: float(next(ticks))  # the section on screen stays 5 s: always recorded
-    app.play._since = 995.0
+    app.play._since = app.play._service_since = app.play._video_since = 995.0
     screen = app.admin.screen
     fleet.server.stop()
     app.languages.set_language("en")  # closes the section on screen and records the change
@@ -150,3 +151,13 @@ def test_the_admin_screen_says_how_reports_are_getting_through(
     screen.refresh()
     shown = screen.rows["reports"][1].text()
     assert f"sent {queued} records" in shown and shown.endswith("0 records waiting")
+
+
+def test_a_self_test_on_a_reporting_kiosk_sends_no_plays(qtbot: QtBot, fleet: Fleet, tmp_path: Path) -> None:
+    from ui.self_test import run_self_test
+
+    settings = kiosk_settings(fleet, tmp_path / "config")
+    results = run_self_test(settings, tmp_path / "self-test-data", video_seconds=0.2)
+    assert {r.name for r in results} >= {"database", "sections"}
+    assert fleet.central.event_summary(KIOSK) == []  # checking the installation is not a visitor
+    assert fleet.central.kiosk(KIOSK)["last_seen"] is None

@@ -33,6 +33,7 @@ class VideoSection(Section):
         self.unmute_seconds = 30
         self._resolve: Callable[[str | None], Path | None] = lambda _ref: None
         self._subtitles: dict[str, tuple[Cue, ...]] = {}
+        self._ids: dict[str, str] = {}
         self.player = VideoPlayer(self)
         self.player.setObjectName("VideoFrame")
         self.player.installEventFilter(self)
@@ -59,7 +60,9 @@ class VideoSection(Section):
         """Load the release's videos (files from the local cache) and their subtitles."""
         self.videos = videos
         self._resolve = resolve
-        files = [path for path in (resolve(v.file) for v in videos) if path is not None]
+        found = [(v.id, resolve(v.file)) for v in videos]
+        files = [path for _id, path in found if path is not None]
+        self._ids = {str(path): video_id for video_id, path in found if path is not None}
         self._playable = bool(files)
         self.player.set_playlist(files, poster)
         self._subtitles = {}
@@ -75,6 +78,10 @@ class VideoSection(Section):
         self.retranslate()
         if self.active:
             self.player.play()
+
+    def video_id(self, path: str) -> str:
+        """The content's id of the video file at ``path`` (what proof of play counts), "" if unknown."""
+        return self._ids.get(path, "")
 
     def has_video(self) -> bool:
         return bool(self.videos) and self._playable
