@@ -6,6 +6,7 @@ import argparse
 import getpass
 import ipaddress
 import logging
+import math
 import os
 import sys
 import tomllib
@@ -157,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     kiosk.add_argument("--centre", required=True)
     kiosk.add_argument("--channel", default="")
     kiosk.add_argument("--out", type=Path, help=out_help)
+    centre = commands.add_parser(
+        "set-centre", help="a centre's rated power: its kiosks may not report more (else: the server's cap)"
+    )
+    centre.add_argument("centre")
+    # not "rated_power_kw": that name is the server-wide cap from the config, which this must not replace
+    centre.add_argument("--rated-power-kw", dest="centre_kw", required=True, type=_kw, metavar="KW")
+    commands.add_parser("list-centres", help="every centre: rated power and kiosks")
     renew = commands.add_parser(
         "renew-kiosk-token", help="a new token for a kiosk; the old one stops working"
     )
@@ -207,6 +215,15 @@ def run_command(central: Central, args: argparse.Namespace) -> int:
         _give_token(args.out, lambda: accounts.add_admin_token(args.name))
     elif args.command == "add-kiosk":
         _give_token(args.out, lambda: central.add_kiosk(args.kiosk_id, args.centre, args.channel))
+    elif args.command == "set-centre":
+        central.fleet.set_centre(args.centre, args.centre_kw)
+        print(f"centre {args.centre}: rated {args.centre_kw:.10g} kW; readings above it are not believed")
+    elif args.command == "list-centres":
+        cap_kw = central.fleet.rated_power_w / 1000.0
+        for place in central.fleet.centres():
+            rated = place["rated_power_kw"]
+            power = f"rated {rated:.10g} kW" if rated is not None else f"unset (server cap {cap_kw:.10g} kW)"
+            print(f"{place['name']:<32} {power:<36} kiosks {place['kiosks']}")
     elif args.command == "renew-kiosk-token":
         _give_token(args.out, lambda: accounts.renew_kiosk_token(args.kiosk_id))
     elif args.command == "list-tokens":
@@ -232,6 +249,17 @@ def run_command(central: Central, args: argparse.Namespace) -> int:
         accounts.remove_user(args.name)
         print(f"console user {args.name} removed; its sessions have ended")
     return 0
+
+
+def _kw(text: str) -> float:
+    """A power in kW as typed; argparse turns the refusal into one line (never nan, inf or a word)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of kW") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r}: expected a finite number of kW above 0")
+    return value
 
 
 def _give_token(out: Path | None, make: Callable[[], str]) -> None:

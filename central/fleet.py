@@ -9,6 +9,7 @@ instead of entering the totals.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -21,8 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from central.db import Database
-from central.errors import Forbidden, NotFound, TooLarge, Unsupported
-from central.models import Kiosk, KioskEvent, Report
+from central.errors import Forbidden, Invalid, NotFound, TooLarge, Unsupported
+from central.models import Centre, Kiosk, KioskEvent, Report
 from central.publishing import check_name
 from kiosk.content.publish import write_blob
 from kiosk.wire import MAX_BATCH, Heartbeat, NetworkTotals, PlayEvent, ReportBatch, ReportReceipt
@@ -34,6 +35,7 @@ NETWORK_FRESH = timedelta(minutes=15)  # a centre's power counts in the network 
 CLOCK_SKEW = timedelta(minutes=2)  # a kiosk's clock may be this far ahead before it is not believed
 DEFAULT_RATED_POWER_W = 2_000_000.0  # no centre's plant is larger unless [server] rated_power_kw says so
 LIFETIME = timedelta(days=50 * 365)  # an energy counter beyond the rated power over this is not believed
+POWER_MARGIN = 1.2  # a centre's meter may read this much above its rating (the kiosk's own check allows it)
 _LATEST = (
     "app_version",
     "release",
@@ -70,13 +72,14 @@ class Fleet:
             raise TooLarge(f"a batch holds at most {MAX_BATCH} records")
         now = self.clock()
         skew = _clock_error(batch, now)
-        judged = [self._judge(beat, skew, now) for beat in batch.heartbeats]
-        reports = [_report_row(kiosk_id, beat, now) for beat, _doubt in judged]
         events = [_event_row(kiosk_id, _believed_event(event, skew, now)) for event in batch.events]
         with self.database.session() as session:
             kiosk = session.get(Kiosk, kiosk_id)
             if kiosk is None:
                 raise Forbidden(f"kiosk {kiosk_id!r} is not registered")
+            limits = self._limits(session.get(Centre, kiosk.centre))
+            judged = [self._judge(beat, skew, now, limits) for beat in batch.heartbeats]
+            reports = [_report_row(kiosk_id, beat, now) for beat, _doubt in judged]
             new_reports = self._insert_new(session, Report, reports)
             new_events = self._insert_new(session, KioskEvent, events)
             kiosk.last_seen = now
@@ -98,29 +101,42 @@ class Fleet:
             screenshot_requested=screenshot,
         )
 
-    def _judge(self, beat: Heartbeat, skew: timedelta | None, now: datetime) -> tuple[Heartbeat, str]:
+    def _limits(self, centre: Centre | None) -> tuple[float, float]:
+        """(rated power in W, largest believable power in W) for a kiosk's centre.
+
+        A centre the server knows is held to its own rating (with the meter's margin); any other to
+        the server-wide cap, which is already the largest plant there is."""
+        if centre is None:
+            return self.rated_power_w, self.rated_power_w
+        rated = min(centre.rated_power_kw * 1000.0, self.rated_power_w)
+        return rated, min(rated * POWER_MARGIN, self.rated_power_w)
+
+    def _judge(
+        self, beat: Heartbeat, skew: timedelta | None, now: datetime, limits: tuple[float, float]
+    ) -> tuple[Heartbeat, str]:
         """The heartbeat as believed, and why a reading was left out ("" when none was).
 
         Times are corrected by the kiosk's clock error and never in the future; a reading beyond
-        what a centre can give is left out."""
+        what the kiosk's centre can give (``limits``, see ``_limits``) is left out."""
+        rated_w, max_power_w = limits
         at = _believed_time(beat.at, skew, now)
         reading_at = None if beat.reading_at is None else min(_believed_time(beat.reading_at, skew, now), at)
         beat = replace(beat, at=at, reading_at=reading_at)
         doubts: list[str] = []
         lifetime_h = LIFETIME.total_seconds() / 3600
-        if beat.power_w is not None and beat.power_w > self.rated_power_w:
+        if beat.power_w is not None and beat.power_w > max_power_w:
             doubts.append(f"power_w {beat.power_w:.0f} W")
             beat = replace(beat, power_w=None)
-        if beat.energy_today_wh is not None and beat.energy_today_wh > self.rated_power_w * 24:
+        if beat.energy_today_wh is not None and beat.energy_today_wh > rated_w * 24:
             doubts.append(f"energy_today_wh {beat.energy_today_wh:.0f} Wh")
             beat = replace(beat, energy_today_wh=None)
-        if beat.energy_total_wh is not None and beat.energy_total_wh > self.rated_power_w * lifetime_h:
+        if beat.energy_total_wh is not None and beat.energy_total_wh > rated_w * lifetime_h:
             doubts.append(f"energy_total_wh {beat.energy_total_wh:.0f} Wh")
             beat = replace(beat, energy_total_wh=None)
         doubt = ""
         if doubts:
-            rated_kw = self.rated_power_w / 1000.0
-            doubt = f"not believed, over what a {rated_kw:.0f} kW centre can give: {', '.join(doubts)}"
+            rated_kw = rated_w / 1000.0
+            doubt = f"not believed, over what a {rated_kw:.10g} kW centre can give: {', '.join(doubts)}"
         return beat, doubt
 
     def _insert_new(
@@ -162,11 +178,45 @@ class Fleet:
         now = self.clock()
         with self.database.session() as session:
             kiosks = session.scalars(select(Kiosk).order_by(Kiosk.centre, Kiosk.id)).all()
-            return [_kiosk_row(k, now) for k in kiosks]
+            rated = self._rated_kw(session)
+            return [_kiosk_row(k, now, rated.get(k.centre)) for k in kiosks]
 
     def kiosk(self, kiosk_id: str) -> dict[str, Any]:
         with self.database.session() as session:
-            return _kiosk_row(_kiosk(session, kiosk_id), self.clock())
+            kiosk = _kiosk(session, kiosk_id)
+            centre = session.get(Centre, kiosk.centre)
+            return _kiosk_row(kiosk, self.clock(), None if centre is None else centre.rated_power_kw)
+
+    # --- centres -----------------------------------------------------------------------------------
+    def set_centre(self, name: str, rated_power_kw: float) -> None:
+        """Record a centre's rated power: its kiosks' readings are judged against it from now on."""
+        check_name(name, "centre")
+        cap_kw = self.rated_power_w / 1000.0
+        if not (math.isfinite(rated_power_kw) and 0 < rated_power_kw <= cap_kw):
+            raise Invalid(
+                f"centre {name}: rated power {rated_power_kw!r} kW: expected more than 0 and at most "
+                f"{cap_kw:g} kW (the server's [server] rated_power_kw)"
+            )
+        with self.database.session() as session:
+            centre = session.get(Centre, name)
+            if centre is None:
+                session.add(Centre(name=name, rated_power_kw=rated_power_kw))
+            else:
+                centre.rated_power_kw = rated_power_kw
+
+    def centres(self) -> list[dict[str, Any]]:
+        """Every centre with a kiosk or a rated power; ``rated_power_kw`` None means the server-wide cap."""
+        with self.database.session() as session:
+            rated = self._rated_kw(session)
+            kiosks = dict(session.execute(select(Kiosk.centre, func.count()).group_by(Kiosk.centre)).all())
+            return [
+                {"name": name, "rated_power_kw": rated.get(name), "kiosks": int(kiosks.get(name, 0))}
+                for name in sorted(set(rated) | set(kiosks))
+            ]
+
+    @staticmethod
+    def _rated_kw(session: Session) -> dict[str, float]:
+        return dict(session.execute(select(Centre.name, Centre.rated_power_kw)).all())
 
     def history(self, kiosk_id: str, limit: int = 200) -> list[dict[str, Any]]:
         with self.database.session() as session:
@@ -280,11 +330,12 @@ def _event_row(kiosk_id: str, event: PlayEvent) -> dict[str, Any]:
     }
 
 
-def _kiosk_row(k: Kiosk, now: datetime) -> dict[str, Any]:
+def _kiosk_row(k: Kiosk, now: datetime, rated_power_kw: float | None) -> dict[str, Any]:
     silent = k.last_seen is None or now - k.last_seen > SILENT_AFTER
     return {
         "id": k.id,
         "centre": k.centre,
+        "rated_power_kw": rated_power_kw,  # None: the server-wide cap applies
         "channel": k.channel,
         "last_seen": k.last_seen,
         "silent": silent,

@@ -98,6 +98,14 @@ class AdminToken(Base):
     revoked: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # then never accepted
 
 
+class Centre(Base):
+    """What the server knows of a centre: its plant's rated power, never taken from a kiosk's report."""
+
+    __tablename__ = "centres"
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    rated_power_kw: Mapped[float] = mapped_column(Float)
+
+
 class Kiosk(Base):
     """One kiosk, its token's hash and the latest state it reported."""
 
