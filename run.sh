@@ -3,8 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh runtime
-if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ] \
-   && [[ " $* " != *" --screenshot "* ]]; then
+needs_screen=yes
+for arg in "$@"; do  # these need no screen: help, PNGs, the offscreen self-test
+  case "$arg" in -h|--help|--screenshot|--screenshot=*|--self-test) needs_screen=no ;; esac
+done
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ] && [ "$needs_screen" = yes ]; then
   cat <<'MSG'
 Green Kiosk is set up, but this machine has no screen (neither DISPLAY nor WAYLAND_DISPLAY is set).
 To see it:
