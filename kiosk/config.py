@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from kiosk.errors import ConfigError
+from kiosk.hours import parse_hours
 from kiosk.wire import LANGUAGES as LANGUAGES  # one definition, shared with the server
 
 log = logging.getLogger(__name__)
@@ -455,11 +456,10 @@ def _check_value(expected: Any, spec: dataclasses.Field[Any], value: Any, label:
 
 
 def _check_hours(value: str, label: str) -> None:
-    h1, m1, h2, m2 = (int(part) for part in re.split(r"[:-]", value))
-    if not (0 <= h1 <= 23 and 0 <= h2 <= 24 and m1 <= 59 and m2 <= 59 and (h2 < 24 or m2 == 0)):
-        raise ConfigError(f"{label}: {value!r} is not a time of day (hours 00-23, minutes 00-59)")
-    if (h1, m1) == (h2 % 24, m2):
-        raise ConfigError(f"{label}: {value!r} starts and ends at the same time (leave it empty for all day)")
+    try:
+        parse_hours(value)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from exc
 
 
 def _check_url(value: str, label: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from kiosk.errors import ContentError
+from kiosk.hours import parse_hours
 from kiosk.wire import LANGUAGES, LEVELS
 
 log = logging.getLogger(__name__)
@@ -377,14 +378,10 @@ def _schedule(raw: Any, key: str, problems: _Problems) -> Schedule:
         weekdays = []
     hours: tuple[time, time] | None = None
     if "hours" in raw:
-        match = re.fullmatch(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})", str(raw["hours"]))
         try:
-            if not match:
-                raise ValueError
-            h1, m1, h2, m2 = (int(g) for g in match.groups())
-            hours = (time(h1, m1), time(h2 % 24, m2))
-        except ValueError:
-            problems.add(f"{key}.hours", f'expected hours like "09:00-18:00", got {short(raw.get("hours"))}')
+            hours = parse_hours(str(raw["hours"])[:40])
+        except ValueError as exc:
+            problems.add(f"{key}.hours", str(exc))
     return Schedule(
         _date(raw.get("from"), f"{key}.from", problems),
         _date(raw.get("until"), f"{key}.until", problems),
