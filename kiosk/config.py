@@ -279,7 +279,10 @@ def read_named_file(path: Path, what: str, *, limit: int = MAX_NAMED_FILE_BYTES)
 
 
 def named_path(settings: Settings, name: str) -> Path:
-    """A file named in the config: a relative name is relative to the config file's folder."""
+    """A file named in the config: a relative name is relative to the config file's folder.
+
+    ``parse_settings`` applies it once to every such key, so loaded settings hold absolute names.
+    """
     path = Path(name)
     if not path.is_absolute() and settings.path is not None:
         path = settings.path.parent / path
@@ -319,16 +322,29 @@ def parse_settings(text: str, path: Path) -> Settings:
             f"{locator.where('content', 'url')}: [content] url needs public_key "
             "(the channel's public key file, to check what the server sends)"
         )
-    settings = Settings(**values, path=path)
+    settings = _named_files_resolved(Settings(**values, path=path))
     if settings.central.url:
         where = locator.where("central", "token_file")
         try:
-            token = read_named_file(named_path(settings, settings.central.token_file), "[central] token_file")
+            token = read_named_file(Path(settings.central.token_file), "[central] token_file")
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}") from exc
         if not token.strip():
             raise ConfigError(f"{where}: [central] token_file: the file is empty")
     return settings
+
+
+def _named_files_resolved(settings: Settings) -> Settings:
+    """The settings with the files they name (public_key, token_file) made absolute, once, at load."""
+
+    def resolved(name: str) -> str:
+        return str(named_path(settings, name)) if name else name
+
+    return dataclasses.replace(
+        settings,
+        content=dataclasses.replace(settings.content, public_key=resolved(settings.content.public_key)),
+        central=dataclasses.replace(settings.central, token_file=resolved(settings.central.token_file)),
+    )
 
 
 class _KeyLocator:
