@@ -10,13 +10,13 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlparse
 
 from kiosk.errors import ContentError
 from kiosk.hours import parse_hours
-from kiosk.wire import LANGUAGES, LEVELS
+from kiosk.wire import LANGUAGES, LEVELS, TimeRangeError, parse_aware
 
 log = logging.getLogger(__name__)
 
@@ -344,25 +344,15 @@ def _date(value: Any, key: str, problems: _Problems) -> date | None:
 
 
 def _datetime(value: Any, key: str, problems: _Problems) -> datetime | None:
-    parsed: datetime | None = None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-    if parsed is None or parsed.tzinfo is None:
+    try:
+        return parse_aware(value, key)
+    except TimeRangeError:
+        problems.add(key, f"{short(value)} is out of range")
+    except ValueError:
         problems.add(
             key, f"expected a date and time with offset like 2026-03-21T09:00:00+04:00, got {short(value)}"
         )
-        return None
-    try:
-        parsed.astimezone(UTC)
-    except OverflowError:
-        problems.add(key, f"{short(value)} is out of range")
-        return None
-    return parsed
+    return None
 
 
 def _schedule(raw: Any, key: str, problems: _Problems) -> Schedule:
