@@ -24,11 +24,18 @@ from starlette.concurrency import run_in_threadpool
 
 from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
-from central.drafts import MAX_CENTRES, AnnouncementDraft, Rollback, params_of
+from central.drafts import (
+    MAX_CENTRES,
+    AnnouncementDraft,
+    EndAnnouncement,
+    Rollback,
+    SettingsDraft,
+    params_of,
+)
 from central.errors import CentralError, NotFound
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
-from kiosk.wire import MAX_RELEASE, parse_time
+from kiosk.wire import LEVELS, MAX_RELEASE, parse_time
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,8 @@ SESSION_COOKIE = "gk_session"
 LOGIN_CSRF_COOKIE = "gk_login_csrf"
 LANGUAGE_COOKIE = "gk_lang"
 BAKU = ZoneInfo("Asia/Baku")
+LONG_EMERGENCY = timedelta(hours=24)
+"""An emergency blanks every lobby screen: longer than this needs the admin to say yes twice."""
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 SECURITY_HEADERS = {
@@ -220,8 +229,14 @@ def install_console(app: FastAPI, central: Central) -> None:
     console = Console(central)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
+    from central.console_settings import settings_routes
 
-    console.routers = [_public_routes(console), _protected_routes(console), accounts_routes(console)]
+    console.routers = [
+        _public_routes(console),
+        _protected_routes(console),
+        accounts_routes(console),
+        settings_routes(console),
+    ]
     for router in console.routers:
         app.include_router(router)
 
@@ -418,7 +433,7 @@ def _protected_routes(console: Console) -> APIRouter:
         form = await request.form()
         values = {
             key: str(form.get(key, ""))[:2000]
-            for key in ("channel", "level", "starts", "ends", "az", "en", "ru")
+            for key in ("channel", "level", "starts", "ends", "az", "en", "ru", "long_ok")
         }
         centres = [str(c)[:128] for c in form.getlist("centres")][:MAX_CENTRES]
         text = TEXTS[language_of(request)]
@@ -432,6 +447,8 @@ def _protected_routes(console: Console) -> APIRouter:
             error = text["announce_end_first"]
         elif ends <= central.clock():
             error = text["announce_in_past"]
+        elif values["level"] == "emergency" and ends - starts > LONG_EMERGENCY and values["long_ok"] != "yes":
+            error = text["announce_long_emergency"].format(hours=round((ends - starts) / timedelta(hours=1)))
         if error or starts is None or ends is None:
             return await run_in_threadpool(_announcements, request, values, error, 400, centres)
         by = f"console:{who(request).user_name}"
@@ -453,6 +470,17 @@ def _protected_routes(console: Console) -> APIRouter:
         log.info("Console: %s proposed an announcement on %s (draft %d)", by, values["channel"], draft)
         return RedirectResponse(f"{PREFIX}/channels/{quote(values['channel'])}#drafts", status_code=303)
 
+    @router.post("/announcements/end")
+    def end_announcement(
+        request: Request,
+        channel: Annotated[str, Form(min_length=1, max_length=64)],
+        announcement: Annotated[str, Form(min_length=1, max_length=128)],
+    ) -> RedirectResponse:
+        by = f"console:{who(request).user_name}"
+        draft = central.drafting.propose_end(channel, announcement, by=by)
+        log.info("Console: %s proposed ending %s on %s (draft %d)", by, announcement, channel, draft)
+        return RedirectResponse(f"{PREFIX}/channels/{quote(channel)}#drafts", status_code=303)
+
     def _announcements(
         request: Request, values: Mapping[str, str], error: str, status: int, centres: list[str] | None = None
     ) -> HTMLResponse:
@@ -463,6 +491,7 @@ def _protected_routes(console: Console) -> APIRouter:
                 current.append(
                     {
                         "channel": name,
+                        "id": item.id,
                         "level": item.level,
                         "starts": item.starts,
                         "ends": item.ends,
@@ -478,6 +507,7 @@ def _protected_routes(console: Console) -> APIRouter:
             chosen_centres=centres or [],
             centres=sorted({k["centre"] for k in central.fleet.kiosks()}),
             current=current,
+            levels=LEVELS,
             error=error,
             now=central.clock(),
         )
@@ -500,6 +530,11 @@ def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:
     if isinstance(params, AnnouncementDraft):
         text = params.texts.get(formats.lang) or params.texts["az"]
         return t["draft_announcement"].format(when=formats.when(params.ends), text=text)
+    if isinstance(params, EndAnnouncement):
+        text = params.texts.get(formats.lang) or params.texts.get("az") or params.announcement
+        return t["draft_end_announcement"].format(text=text, when=formats.when(params.at))
+    if isinstance(params, SettingsDraft):
+        return t["draft_settings"].format(target=params.target, n=len(params.entries))
     return str(draft.get("description", ""))
 
 

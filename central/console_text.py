@@ -127,6 +127,7 @@ AZ: dict[str, str] = {
     "draft_heading": "Qaralama {id} → buraxılış {n}",
     "draft_rollback": "Geri qaytarma: {n} nömrəli buraxılışın məzmunu yenidən aktiv olacaq",
     "draft_announcement": "Elan, {when}-dək: {text}",
+    "draft_settings": "Kiosk ayarları ({target} üçün dəyişdi); buraxılışda cəmi {n} ayar qeydi",
     "draft_by": "Hazırlayan: {who}, {when}",
     "draft_command": "Təsdiq etmək üçün:",
     "drafts_all_command": "Bütün gözləyən qaralamaları birlikdə təsdiq etmək üçün:",
@@ -146,6 +147,26 @@ AZ: dict[str, str] = {
         "Geri qaytarma həmin buraxılışın məzmunu ilə yeni, daha böyük nömrəli qaralama hazırlayır; "
         "o, yuxarıdakı əmrlə imzalanandan sonra dərc olunur."
     ),
+    "settings_title": "{channel} kanalının ayarları",
+    "settings_link": "Kiosk ayarları",
+    "settings_explain": (
+        "Burada mərkəz və ya kiosk üçün ayarları (dil, iş saatları, gözləmə vaxtları, enerji mənbəyi, "
+        "admin PIN heşi) dəyişmək olar. Dəyişiklik qaralama olur: yalnız məzmun açarı ilə imzalanandan "
+        "(kioskctl approve) sonra kiosklara çatır. Məzmunun ünvanı, açarı, mərkəzi server və kioskun "
+        "adı yalnız kioskun öz faylında dəyişdirilir."
+    ),
+    "settings_for": "Kimin üçün",
+    "settings_every": "Bütün kiosklar",
+    "settings_centre": "Mərkəz {id}",
+    "settings_kiosk": "Kiosk {id}",
+    "settings_current": "İndiki buraxılışdakı ayarlar",
+    "settings_none": "Bu buraxılışda ayar yoxdur: kiosklar öz fayllarına görə işləyir.",
+    "settings_edit": "Redaktə et",
+    "settings_hint": (
+        "Boş sahə dəyişdirilmir (kioskun öz faylındakı qiymət qalır). Hamısı boşdursa, bu ayar silinir."
+    ),
+    "settings_button": "Qaralama hazırla",
+    "settings_bad_value": "{key}: «{value}» uyğun qiymət deyil.",
     "announce_title": "Elanlar",
     "announce_explain": (
         "Elan kiosklarda başlanğıc və son vaxt arasında göstərilən mesajdır; təcili bildiriş adi "
@@ -176,6 +197,22 @@ AZ: dict[str, str] = {
     "announce_bad_time": "Başlanğıc və son vaxtı tam göstərin (tarix və saat).",
     "announce_end_first": "Elan başlayandan sonra bitməlidir.",
     "announce_in_past": "Son vaxt artıq keçib.",
+    "level_warning": "Xəbərdarlıq",
+    "level_info_does": "kioskun adi ekranı üzərində zolaq; enerji, video və xidmətlər işləməyə davam edir",
+    "level_warning_does": "daha böyük, daha nəzərə çarpan zolaq; bölmələr yenə işləyir",
+    "level_emergency_does": "bütün ekran: bitənədək başqa heç nə göstərilmir",
+    "announce_long_emergency": (
+        "Bu təcili bildiriş {hours} saat bütün ekranı tutacaq: bu müddətdə kiosklar başqa heç nə "
+        "göstərməyəcək. Adi məlumat üçün «Elan» və ya «Xəbərdarlıq» seçin. Doğrudursa, aşağıdakı qutunu "
+        "işarələyib yenidən göndərin."
+    ),
+    "announce_long_ok": "Bəli, təcili bildiriş 24 saatdan çox bütün ekranı tutsun",
+    "announce_end": "İndi bitir",
+    "announce_end_hint": (
+        "«İndi bitir» elanın indi bitdiyi qaralama hazırlayır (hələ başlamayıbsa, elan silinir); kiosklar "
+        "qaralama imzalanandan sonra elanı göstərməyi dayandırır."
+    ),
+    "draft_end_announcement": "Elanı erkən bitirmək ({when}): {text}",
 }
 
 EN: dict[str, str] = {
@@ -297,6 +334,7 @@ EN: dict[str, str] = {
     "draft_heading": "Draft {id} → release {n}",
     "draft_rollback": "Rollback: the content of release {n} becomes active again",
     "draft_announcement": "Announcement until {when}: {text}",
+    "draft_settings": "Kiosk settings (changed for {target}); {n} settings entries in the release",
     "draft_by": "Proposed by {who}, {when}",
     "draft_command": "To approve it:",
     "drafts_all_command": "To approve every pending draft at once:",
@@ -314,6 +352,26 @@ EN: dict[str, str] = {
         "Rolling back prepares a draft with that release's content under a new, higher number; it is "
         "published once it is signed with the command above."
     ),
+    "settings_title": "Settings of channel {channel}",
+    "settings_link": "Kiosk settings",
+    "settings_explain": (
+        "Here you change settings for a centre or a kiosk (language, opening hours, idle times, energy "
+        "source, admin PIN hash). The change becomes a draft: it reaches kiosks only once it is signed "
+        "with the content key (kioskctl approve). Where content comes from, its key, the central server "
+        "and a kiosk's name change only in the kiosk's own file."
+    ),
+    "settings_for": "For",
+    "settings_every": "Every kiosk",
+    "settings_centre": "Centre {id}",
+    "settings_kiosk": "Kiosk {id}",
+    "settings_current": "Settings in the active release",
+    "settings_none": "This release has no settings: kiosks follow their own files.",
+    "settings_edit": "Edit",
+    "settings_hint": (
+        "An empty field is not set (the kiosk's own file decides). All empty removes this entry."
+    ),
+    "settings_button": "Make a draft",
+    "settings_bad_value": "{key}: ‘{value}’ is not a valid value.",
     "announce_title": "Announcements",
     "announce_explain": (
         "An announcement is a message kiosks show between its start and its end; an emergency notice "
@@ -344,6 +402,22 @@ EN: dict[str, str] = {
     "announce_bad_time": "Give the start and the end in full (date and time).",
     "announce_end_first": "An announcement must end after it starts.",
     "announce_in_past": "The end is already in the past.",
+    "level_warning": "Warning",
+    "level_info_does": "a band over the normal kiosk screen; energy, video and services stay usable",
+    "level_warning_does": "a larger, more prominent band; the sections still work",
+    "level_emergency_does": "the whole screen: nothing else shows until it ends",
+    "announce_long_emergency": (
+        "This emergency takes the whole screen for {hours} hours: kiosks show nothing else all that time. "
+        "For ordinary news choose Announcement or Warning. If this is right, tick the box below and send "
+        "it again."
+    ),
+    "announce_long_ok": "Yes, let this emergency take the whole screen for more than 24 hours",
+    "announce_end": "End now",
+    "announce_end_hint": (
+        "End now makes a draft in which the announcement ends now (one not started yet is removed); "
+        "kiosks stop showing it once the draft is signed."
+    ),
+    "draft_end_announcement": "End the announcement early ({when}): {text}",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"az": AZ, "en": EN}

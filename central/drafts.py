@@ -1,4 +1,5 @@
-"""Drafts: releases the server proposes (a rollback, an announcement) that only the admin's key approves.
+"""Drafts: releases the server proposes (a rollback, an announcement, an announcement ended early) that only
+the admin's key approves.
 
 The one rule of this room: a draft stores what it is (its kind and typed parameters) next to the exact
 manifest bytes to be signed, so every reader renders it in its own language from the parameters, and
@@ -11,7 +12,7 @@ import base64
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from central.db import Database
 from central.errors import Conflict, Invalid, NotFound, Rejected
 from central.models import Draft
 from central.publishing import Publishing, channel_row
-from kiosk.content.manifest import encode_manifest, parse_manifest
+from kiosk.content.manifest import content_of, encode_manifest, parse_manifest
 from kiosk.errors import ContentError
 from kiosk.wire import LANGUAGES, LEVELS, MAX_RELEASE, parse_time
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_ANNOUNCEMENT_TEXT = 500
 MAX_CENTRES = 200
+MAX_SETTINGS_ENTRIES = 500
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,37 @@ class AnnouncementDraft:
         return f"announcement until {self.ends.isoformat(timespec='minutes')}: {self.texts['az'][:80]}"
 
 
-DraftParams = Rollback | AnnouncementDraft
+@dataclass(frozen=True)
+class EndAnnouncement:
+    """End one announcement of the active release early: it ends at ``at`` (or goes, if not yet started)."""
+
+    announcement: str
+    at: datetime
+    texts: Mapping[str, str] = field(default_factory=dict)
+    """What it says (so a reader knows which one), cut to 80 characters."""
+
+    def describe(self) -> str:
+        return f"end announcement {self.announcement} at {self.at.isoformat(timespec='minutes')}"
+
+
+@dataclass(frozen=True)
+class SettingsDraft:
+    """Replace the active release's ``[[settings]]`` list; ``target`` names the entry the admin edited."""
+
+    target: str
+    entries: tuple[Mapping[str, Any], ...]
+
+    def describe(self) -> str:
+        return f"settings for {self.target}: {len(self.entries)} entries in all"
+
+
+DraftParams = Rollback | AnnouncementDraft | EndAnnouncement | SettingsDraft
+KINDS: Mapping[type, str] = {
+    Rollback: "rollback",
+    AnnouncementDraft: "announcement",
+    EndAnnouncement: "end_announcement",
+    SettingsDraft: "settings",
+}
 
 
 def params_to_json(params: DraftParams) -> str:
@@ -63,6 +95,10 @@ def params_to_json(params: DraftParams) -> str:
     if isinstance(params, AnnouncementDraft):
         doc.update(starts=params.starts.isoformat(), ends=params.ends.isoformat())
         doc["centres"] = list(params.centres)
+    if isinstance(params, EndAnnouncement):
+        doc.update(at=params.at.isoformat(), texts=dict(params.texts))
+    if isinstance(params, SettingsDraft):
+        doc["entries"] = [dict(entry) for entry in params.entries]
     return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
@@ -79,6 +115,15 @@ def params_of(kind: str, doc: Any) -> DraftParams | None:
                 texts={lang: str(doc["texts"][lang]) for lang in LANGUAGES},
                 centres=tuple(str(c) for c in doc.get("centres", [])),
             )
+        if kind == "end_announcement":
+            texts = doc.get("texts") or {}
+            return EndAnnouncement(
+                str(doc["announcement"]),
+                parse_time(doc["at"], "at"),
+                {lang: str(texts[lang])[:80] for lang in LANGUAGES if lang in texts},
+            )
+        if kind == "settings":
+            return SettingsDraft(str(doc["target"]), tuple(dict(e) for e in doc["entries"]))
     except (ValueError, KeyError, TypeError, AttributeError):
         log.warning("A %s draft's stored parameters cannot be read", kind)
     return None
@@ -165,6 +210,68 @@ class Drafts:
             by=by,
         )
 
+    def propose_end(self, channel: str, announcement: str, *, by: str) -> int:
+        """A draft of the active content with one announcement ended now (removed, if it had not started),
+        so an announcement can be taken off the screens before its planned end."""
+        base = self.publishing.active_manifest(channel)
+        if base is None:
+            raise Conflict(f"channel {channel!r} has no release, so no announcement to end")
+        now = self.clock().astimezone(UTC).replace(microsecond=0)
+        found = next((a for a in content_of(base, None).announcements if a.id == announcement), None)
+        if found is None:
+            raise NotFound(f"the active release of {channel!r} has no announcement {announcement[:70]!r}")
+        if found.ends <= now:
+            raise Conflict(f"announcement {announcement[:70]!r} has already ended")
+        content = json.loads(json.dumps(base.content))
+        items = content.get("announcements") or []
+        if found.starts >= now:
+            content["announcements"] = [i for i in items if i.get("id") != announcement]
+        else:
+            for item in items:
+                if item.get("id") == announcement:
+                    item["ends"] = now.isoformat()
+        valid = base.expires if base.expires > now + timedelta(days=1) else now + timedelta(days=30)
+        return self._propose(
+            channel,
+            EndAnnouncement(announcement, now, {lang: found.text.get(lang)[:80] for lang in LANGUAGES}),
+            lambda new_number, created: encode_manifest(
+                release=new_number, created=created, expires=valid, content=content, blobs=base.blobs
+            ),
+            by=by,
+        )
+
+    def propose_settings(
+        self, channel: str, entries: Sequence[Mapping[str, Any]], *, target: str, by: str
+    ) -> int:
+        """A draft republishing the active release's content with ``entries`` as its ``[[settings]]``.
+
+        The kiosk's own parser checks them when the draft is made (forbidden keys, bad values), and the
+        kiosk checks them again after the admin's key has signed them.
+        """
+        if len(entries) > MAX_SETTINGS_ENTRIES:
+            raise Invalid(f"at most {MAX_SETTINGS_ENTRIES} settings entries")
+        base = self.publishing.active_manifest(channel)
+        if base is None:
+            raise Conflict(f"channel {channel!r} has no release to add settings to")
+        content = json.loads(json.dumps(base.content))
+        settings = json.loads(json.dumps(list(entries)))
+        if settings:
+            content["settings"] = settings
+        else:
+            content.pop("settings", None)
+        return self._propose(
+            channel,
+            SettingsDraft(target[:200], tuple(settings)),
+            lambda new_number, now: encode_manifest(
+                release=new_number,
+                created=now,
+                expires=max(base.expires, now + timedelta(days=90)),
+                content=content,
+                blobs=base.blobs,
+            ),
+            by=by,
+        )
+
     def _propose(
         self, channel: str, params: DraftParams, build: Callable[[int, datetime], bytes], *, by: str
     ) -> int:
@@ -184,7 +291,7 @@ class Drafts:
                 raise Rejected(str(exc).splitlines()[0]) from exc
             draft = Draft(
                 channel_id=row.id,
-                kind="rollback" if isinstance(params, Rollback) else "announcement",
+                kind=KINDS[type(params)],
                 description=params.describe()[:512],
                 params=params_to_json(params),
                 number=number,

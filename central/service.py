@@ -118,6 +118,11 @@ class Central:
             channel, texts, starts=starts, ends=ends, level=level, centres=centres, by=by
         )
 
+    def propose_settings(
+        self, channel: str, entries: Sequence[Mapping[str, Any]], *, target: str, by: str
+    ) -> int:
+        return self.drafting.propose_settings(channel, entries, target=target, by=by)
+
     def drafts(self, channel: str, *, pending_only: bool = True) -> list[dict[str, Any]]:
         return self.drafting.drafts(channel, pending_only=pending_only)
 

@@ -83,6 +83,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "last_result": sync_state["last_result"],
             "cache_bytes": BlobCache(data_dir / "blobs").total_bytes(),
             "disk": disk,
+            "remote_settings": core.remote.describe() if core.remote else "",
             "database": str(core.store.path),
             "schema_revision": ",".join(sorted(schema_revisions(core.store.engine))),
         }

@@ -15,6 +15,7 @@ import stat
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,8 @@ class KioskSettings:
     id: str = "demo-kiosk"
     centre: str = "demo-centre"
     timezone: str = field(default="Asia/Baku", metadata={"timezone": True})
+    remote_settings: bool = True
+    """Whether [[settings]] entries of the signed content release may override this file's values."""
 
 
 @dataclass(frozen=True)
@@ -347,12 +350,34 @@ def _named_files_resolved(settings: Settings) -> Settings:
     )
 
 
+def check_overrides(table_name: str, table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Some keys of one table checked exactly as this file's own would be (remote settings use it).
+
+    Returns the checked values by key; ConfigError names ``where``, the table and the key.
+    """
+    known = {f.name for f in _public_fields(Settings)}
+    if table_name not in known:
+        raise ConfigError(f"{where}: unknown table [{table_name}]")
+    built = _build_table(_field_type(Settings, table_name), table_name, dict(table), _KeyLocator(where, ""))
+    return {key: getattr(built, key) for key in table}
+
+
+def apply_overrides(settings: Settings, overrides: Mapping[str, Mapping[str, Any]]) -> Settings:
+    """``settings`` with the checked values of :func:`check_overrides` put in, table by table."""
+    tables = {
+        name: dataclasses.replace(getattr(settings, name), **values)
+        for name, values in overrides.items()
+        if values
+    }
+    return dataclasses.replace(settings, **tables)
+
+
 class _KeyLocator:
     """Finds the line a key was written on, so messages can point IT staff at it."""
 
     _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(#.*)?$")
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path | str, text: str) -> None:
         self.path = path
         self.lines = text.splitlines()
 

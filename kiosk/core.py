@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Settings
 from kiosk.content.library import ContentLibrary
+from kiosk.content.model import Content
 from kiosk.energy.reading import EnergyReading
 from kiosk.energy.service import EnergyService
 from kiosk.errors import ConfigError, SourceError
 from kiosk.logsetup import recent_problems
+from kiosk.remote_settings import RemoteSettings, effective_settings
 from kiosk.status import KioskStatus, app_version, disk_space, read_state
 from kiosk.store.db import Store, open_store
 from kiosk.wire import APP_VERSION_MAX, ENERGY_STATE_MAX, LAST_ERROR_MAX, Heartbeat, new_id
@@ -45,6 +47,22 @@ class KioskCore:
     """Configuration and token problems the kiosk started in spite of (shown on the admin screen)."""
     safe_mode: bool = False
     """Started after repeated quick crashes: content sync, push and reports to the central server off."""
+    local_settings: Settings | None = None
+    """The config file's own values, before the release's ``[[settings]]`` (None: same as settings)."""
+    remote: RemoteSettings | None = None
+    """Which keys of ``settings`` came from the active release."""
+
+    def refresh_settings(self, content: Content | None = None) -> bool:
+        """Recompute the settings after a release switch (``content``: the new active release); True when
+        they changed. The UI applies display values and the PIN at once; energy sources on the next start.
+        """
+        local = self.local_settings or self.settings
+        settings, remote = effective_settings(local, content or self.content.active())
+        if settings.energy != self.settings.energy:
+            log.warning("The release changed the [energy] settings: they apply when the kiosk next starts")
+        changed = settings != self.settings
+        self.settings, self.remote = settings, remote
+        return changed
 
     def heartbeat(self) -> Heartbeat:
         """One heartbeat for the central server (reads the store: not on the GUI thread)."""
@@ -83,6 +101,7 @@ class KioskCore:
             startup_problems=list(self.problems),
             safe_mode=self.safe_mode,
             disk=_disk_line(self.data_dir),
+            remote_settings=self.remote.describe() if self.remote else "",
             **self._report_status(),
         )
 
@@ -124,6 +143,8 @@ def open_core(
     store = open_store(data_dir)
     library = ContentLibrary(store, data_dir / "blobs")
     library.ensure_demo_release()
+    local = settings
+    settings, remote = effective_settings(local, library.active())
     central = settings.central
     token = None
     if central.url and not safe_mode:  # imported here: requests costs start-up time otherwise
@@ -145,7 +166,9 @@ def open_core(
     sync = None
     if settings.content.url and not safe_mode:
         sync = _content_sync(settings, store, data_dir, library, token, problems)
-    core = KioskCore(settings, data_dir, store, library, energy, network, sync)
+    core = KioskCore(
+        settings, data_dir, store, library, energy, network, sync, local_settings=local, remote=remote
+    )
     core.problems, core.safe_mode = problems, safe_mode
     if token is not None:
         from kiosk.fleet import Reporter

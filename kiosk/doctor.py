@@ -21,7 +21,7 @@ from kiosk.config import Settings, default_data_dir
 from kiosk.errors import KioskError
 from kiosk.options import settings_from_options
 from kiosk.paths import RESOURCES_DIR
-from kiosk.session_checks import session_check, vaapi_check
+from kiosk.session_checks import display_sleep_check, session_check, vaapi_check
 from kiosk.startup import LAST_GOOD_CONFIG
 from kiosk.status import disk_space
 
@@ -46,6 +46,7 @@ def run_doctor(args: argparse.Namespace, *, now: Callable[[], datetime] | None =
         ("config", lambda: config_result),
         ("display", _display),
         ("session", lambda: session_check(settings)),
+        ("display sleep", display_sleep_check),
         ("gl", _gl),
         ("video decoding", vaapi_check),
         ("fonts", _fonts),

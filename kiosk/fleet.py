@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import stat
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,14 +16,15 @@ from typing import Any
 
 import requests
 
+from kiosk.central_connection import CentralAnswer, CentralConnection, CentralConnectionError
 from kiosk.config import Settings, named_path, read_named_file
 from kiosk.errors import ConfigError
 from kiosk.outbox import Outbox, OutboxRecord
+from kiosk.periodic import Outcome, PeriodicWorker
 from kiosk.wire import MAX_BATCH, Heartbeat, PlayEvent, ReportBatch, new_id
 
 log = logging.getLogger(__name__)
 
-BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 60.0
 SCREENSHOT_TIMEOUT_S = 10.0
 
 
@@ -60,7 +59,7 @@ class SendResult:
 
 
 class Reporter:
-    """Queues heartbeats and events in the outbox and sends them from its own thread.
+    """Queues heartbeats and events in the outbox and sends them from a :class:`PeriodicWorker`.
 
     ``heartbeat`` builds one heartbeat (called from the sender thread every
     ``heartbeat_seconds``). ``screenshot_provider`` (set by the UI) returns a PNG or None; it is called
@@ -90,11 +89,10 @@ class Reporter:
         self.on_sent: Callable[[SendResult], None] | None = None
         self.last_result: SendResult | None = None
         self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
-        self._http = session or requests.Session()
-        self._http.headers["Authorization"] = f"Bearer {token}"
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._http = CentralConnection(
+            self.server_url, token, what="The central server", timeout=timeout, session=session
+        )
+        self._worker = PeriodicWorker("central-reporter", self._cycle, heartbeat_seconds)
         self._failing = False
 
     # --- recording (any thread) --------------------------------------------------------------------
@@ -128,55 +126,30 @@ class Reporter:
 
     # --- the sender thread -------------------------------------------------------------------------
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="central-reporter", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def flush(self) -> None:
         """Send what is queued now (ignoring the retry backoff once)."""
-        self._wake.set()
+        self._worker.wake()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
     def close(self) -> None:
         self.stop()
         self._http.close()
 
-    def _run(self) -> None:
-        next_beat = time.monotonic()
-        retry_at = 0.0
-        backoff = 0.0
-        while not self._stopping.is_set():
-            woken = self._wake.is_set()
-            self._wake.clear()
-            now = time.monotonic()
-            try:
-                if now >= next_beat:
-                    next_beat = now + self.heartbeat_seconds
-                    self.record_heartbeat()
-                if woken or now >= retry_at:
-                    if self.send_pending().ok:
-                        backoff, retry_at = 0.0, 0.0
-                    else:
-                        backoff = min(BACKOFF_MAX_S, max(BACKOFF_FIRST_S, backoff * 2))
-                        retry_at = time.monotonic() + backoff
-            except Exception:  # a bug must not end reporting: log it, try again at the next beat
-                log.exception("Reporting to the central server failed unexpectedly")
-            wake_at = next_beat if retry_at == 0.0 else min(next_beat, retry_at)
-            self._wake.wait(max(0.0, wake_at - time.monotonic()))
+    def _cycle(self, regular: bool) -> Outcome:
+        """A heartbeat when its minute came round, then whatever the outbox holds."""
+        if regular:
+            self.record_heartbeat()
+        return Outcome.DONE if self.send_pending().ok else Outcome.FAILED
 
     def send_pending(self) -> SendResult:
         """Post the outbox oldest first, in batches, until it is empty or the server cannot take more."""
         sent = 0
         result: SendResult | None = None
-        while not self._stopping.is_set():
+        while not self._worker.stopping:
             batch = self.outbox.oldest(self.batch_size)
             if not batch:
                 break
@@ -208,30 +181,29 @@ class Reporter:
             events=tuple(r.message for r in batch if isinstance(r.message, PlayEvent)),
             sent_at=self._clock(),
         ).to_json()
-        url = f"{self.server_url}/api/kiosk/reports"
         try:
-            response = self._http.post(url, json=body, timeout=self.timeout)
-        except requests.RequestException as exc:
-            return False, 0, f"{url} cannot be reached: {type(exc).__name__}"
-        if 200 <= response.status_code < 300:
-            self.outbox.remove(batch)
-            answer = _json_or_empty(response)
-            if answer.get("screenshot_requested") is True:
-                self.send_screenshot()
-            return True, len(batch), "sent"
-        reason = _error_text(response)
-        if response.status_code in (400, 413, 422):
-            if len(batch) > 1:
-                half = len(batch) // 2
-                first = self._deliver(batch[:half])
-                if not first[0]:
-                    return first
-                second = self._deliver(batch[half:])
-                return second[0], first[1] + second[1], second[2]
-            log.error("The central server refuses a %s record and it is dropped: %s", batch[0].kind, reason)
-            self.outbox.remove(batch)
-            return True, 0, "dropped"
-        return False, 0, f"{url} answered HTTP {response.status_code}: {reason}"
+            answer = self._http.post("api/kiosk/reports", json=body)
+        except CentralConnectionError as exc:
+            if exc.status in (400, 413, 422):
+                return self._split(batch, str(exc))
+            return False, 0, str(exc)
+        self.outbox.remove(batch)
+        if _json_or_empty(answer).get("screenshot_requested") is True:
+            self.send_screenshot()
+        return True, len(batch), "sent"
+
+    def _split(self, batch: list[OutboxRecord], reason: str) -> tuple[bool, int, str]:
+        """Halve a refused batch until the one record the server refuses is found; that one is dropped."""
+        if len(batch) > 1:
+            half = len(batch) // 2
+            first = self._deliver(batch[:half])
+            if not first[0]:
+                return first
+            second = self._deliver(batch[half:])
+            return second[0], first[1] + second[1], second[2]
+        log.error("The central server refuses a %s record and it is dropped: %s", batch[0].kind, reason)
+        self.outbox.remove(batch)
+        return True, 0, "dropped"
 
     def send_screenshot(self) -> bool:
         """Ask the UI for a PNG and upload it (the server asked for one in its answer)."""
@@ -247,29 +219,18 @@ class Reporter:
         if not png:
             log.warning("No screenshot could be taken for the central server")
             return False
-        url = f"{self.server_url}/api/kiosk/screenshot"
         try:
-            response = self._http.put(
-                url, data=png, headers={"Content-Type": "image/png"}, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
-            log.warning("The screenshot could not be sent to %s: %s", url, type(exc).__name__)
-            return False
-        if not 200 <= response.status_code < 300:
-            log.warning("%s refused the screenshot: HTTP %d", url, response.status_code)
+            self._http.put("api/kiosk/screenshot", data=png, headers={"Content-Type": "image/png"})
+        except CentralConnectionError as exc:
+            log.warning("The screenshot was not sent: %s", exc)
             return False
         log.info("Sent a screenshot (%d bytes) to the central server", len(png))
         return True
 
 
-def _json_or_empty(response: requests.Response) -> dict[str, Any]:
+def _json_or_empty(answer: CentralAnswer) -> dict[str, Any]:
     try:
-        answer = response.json()
+        document = answer.json()
     except ValueError:
         return {}
-    return answer if isinstance(answer, dict) else {}
-
-
-def _error_text(response: requests.Response) -> str:
-    error = _json_or_empty(response).get("error")
-    return str(error) if error else response.text[:200]
+    return document if isinstance(document, dict) else {}

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from kiosk.content.model import Announcement, Content, Schedule, Service, Video
 from kiosk.errors import ConfigError
 from kiosk.hours import parse_hours
+from kiosk.wire import LEVELS
 
 
 def for_centre(centres: tuple[str, ...], centre: str) -> bool:
@@ -29,12 +30,17 @@ def visible_videos(content: Content, centre: str, local_now: datetime) -> tuple[
     return tuple(v for v in content.videos if for_centre(v.centres, centre) and v.schedule.allows(local_now))
 
 
-def active_announcement(content: Content, centre: str, now: datetime) -> Announcement | None:
-    """The announcement that overrides every section now: emergencies first, then the newest."""
+def active_announcements(content: Content, centre: str, now: datetime) -> tuple[Announcement, ...]:
+    """The announcements showing now, the most urgent level first, then the newest."""
     live = [a for a in content.announcements if for_centre(a.centres, centre) and a.starts <= now < a.ends]
-    if not live:
-        return None
-    return max(live, key=lambda a: (a.level == "emergency", a.starts))
+    rank = {level: index for index, level in enumerate(LEVELS)}
+    return tuple(sorted(live, key=lambda a: (rank.get(a.level, 0), a.starts), reverse=True))
+
+
+def active_announcement(content: Content, centre: str, now: datetime) -> Announcement | None:
+    """The most urgent announcement showing now (emergencies first, then the newest), or None."""
+    live = active_announcements(content, centre, now)
+    return live[0] if live else None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""doctor's checks of the packaged session's pieces and of hardware video decoding (VA-API).
+"""doctor's checks of the packaged session's pieces, display sleep and hardware video decoding (VA-API).
 
 A minimal Debian lacks what cage needs to get a seat (logind through pam_systemd, the D-Bus system bus)
 and a VA-API driver; each missing piece is named with the package that brings it.
@@ -10,10 +10,12 @@ import ctypes
 import os
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.checks import FAIL, OK, WARN, CheckResult
-from kiosk.config import Settings
+from kiosk.config import DisplaySettings, Settings
+from kiosk.display_power import NONE, Capabilities, choose_method, probe
 from kiosk.session import cage_rotates
 
 PAM_DIRS = ("/usr/lib/x86_64-linux-gnu/security", "/lib/x86_64-linux-gnu/security", "/usr/lib/security")
@@ -108,3 +110,38 @@ def vaapi_check(render_nodes: Sequence[Path] | None = None) -> CheckResult:
         finally:
             os.close(fd)
     return CheckResult("video decoding", WARN, "hardware video decoding not available: " + "; ".join(reasons))
+
+
+def display_sleep_check(
+    *,
+    which: Callable[[str], str | None] = shutil.which,
+    rotates: Callable[[], bool] = cage_rotates,
+    environ: dict[str, str] | None = None,
+) -> CheckResult:
+    """Can the panel really sleep after hours here, and by which means (or why only a black screen)?
+
+    Inside a session (``WAYLAND_DISPLAY``/``DISPLAY`` set) the compositor is asked; from a console the
+    answer follows from the packaged session's cage, whose abilities were measured (packaging/README.md).
+    """
+    env = dict(os.environ if environ is None else environ)
+    if env.get("WAYLAND_DISPLAY") or env.get("DISPLAY"):
+        method = choose_method(probe(environ=env), DisplaySettings())
+        where = "this session"
+    else:
+        method = choose_method(_packaged_session(which, rotates), DisplaySettings())
+        where = "the kiosk's cage session"
+    if method.name == NONE:
+        return CheckResult("display sleep", WARN, f"{method.describe()} ({where})")
+    return CheckResult("display sleep", OK, f"the panel sleeps after hours by {method.name} ({where})")
+
+
+def _packaged_session(which: Callable[[str], str | None], rotates: Callable[[], bool]) -> Capabilities:
+    """What cage can do, as measured: no power management; output management from 0.1.5 (no ``-r``)."""
+    cage = Capabilities(x11_reason="", power_reason="cage has no wlr-output-power-management (labwc has)")
+    if which("cage") is None:
+        return replace(cage, randr_reason="cage is not installed (apt install cage)")
+    if rotates():
+        return replace(cage, randr_reason="cage 0.1.4 (Debian 12) cannot switch outputs off either")
+    if which("wlr-randr") is None:
+        return replace(cage, randr_reason="wlr-randr is not installed (apt install wlr-randr)")
+    return replace(cage, randr_outputs=("the kiosk's screen",))

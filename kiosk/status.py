@@ -92,3 +92,4 @@ class KioskStatus:
     startup_problems: list[str] = field(default_factory=list)  # config/token problems started in spite of
     safe_mode: bool = False  # started after repeated quick crashes, network subsystems off
     disk: str = ""  # free space on the data disk, "disk full: …" when below the reserve
+    remote_settings: str = ""  # which settings came from the active release ("settings from release 12: …")

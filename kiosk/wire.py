@@ -17,8 +17,9 @@ from typing import Any
 
 LANGUAGES = ("az", "en", "ru")
 """The kiosk's languages; Azerbaijani is the default."""
-LEVELS = ("info", "emergency")
-"""Announcement levels: an emergency wins over an ordinary announcement."""
+LEVELS = ("info", "warning", "emergency")
+"""Announcement levels, mildest first: ``info`` is a band over the normal kiosk, ``warning`` a larger band,
+``emergency`` takes the whole screen; a later level wins over an earlier one."""
 
 MAX_BATCH = 1000
 """Records (heartbeats and events together) in one report batch."""

@@ -85,6 +85,10 @@
         <translation>Məlumat diski</translation>
     </message>
     <message>
+        <source>Remote settings</source>
+        <translation>Uzaqdan ayarlar</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Son problemlər</translation>
     </message>
@@ -130,7 +134,22 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementBand</name>
+    <message>
+        <source>Warning</source>
+        <translation>Xəbərdarlıq</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Elan</translation>
+    </message>
+</context>
+<context>
     <name>AnnouncementView</name>
+    <message>
+        <source>Warning</source>
+        <translation>Xəbərdarlıq</translation>
+    </message>
     <message>
         <source>Emergency</source>
         <translation>Təcili bildiriş</translation>

@@ -85,6 +85,10 @@
         <translation>Data disk</translation>
     </message>
     <message>
+        <source>Remote settings</source>
+        <translation>Remote settings</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Recent problems</translation>
     </message>
@@ -130,7 +134,22 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementBand</name>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Announcement</translation>
+    </message>
+</context>
+<context>
     <name>AnnouncementView</name>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
     <message>
         <source>Emergency</source>
         <translation>Emergency</translation>

@@ -87,6 +87,10 @@
         <translation>Диск данных</translation>
     </message>
     <message>
+        <source>Remote settings</source>
+        <translation>Удалённые настройки</translation>
+    </message>
+    <message>
         <source>Recent problems</source>
         <translation>Последние проблемы</translation>
     </message>
@@ -132,7 +136,22 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementBand</name>
+    <message>
+        <source>Warning</source>
+        <translation>Предупреждение</translation>
+    </message>
+    <message>
+        <source>Announcement</source>
+        <translation>Объявление</translation>
+    </message>
+</context>
+<context>
     <name>AnnouncementView</name>
+    <message>
+        <source>Warning</source>
+        <translation>Предупреждение</translation>
+    </message>
     <message>
         <source>Emergency</source>
         <translation>Экстренное сообщение</translation>

@@ -34,7 +34,7 @@ class AdminScreen(QFrame):
         self.heading.setObjectName("AdminHeading")
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
         grid = QGridLayout()
-        rows = ("version", "startup", "kiosk", "release", "sync", "reports", "energy", "disk")
+        rows = ("version", "startup", "kiosk", "release", "settings", "sync", "reports", "energy", "disk")
         for index, key in enumerate(rows):
             name, value = QLabel(self), QLabel(self)
             name.setObjectName("AdminKey")
@@ -114,6 +114,7 @@ class AdminScreen(QFrame):
         self.rows["reports"][1].setText(reports)
         self.rows["energy"][1].setText(self._energy_line(s.energy))
         self.rows["disk"][1].setText(s.disk)
+        self.rows["settings"][1].setText(s.remote_settings)
         self.problems.setText("\n".join(s.recent_problems) or self.tr("No warnings or errors since start."))
         self.rows["startup"][1].setText(self._startup_text(s))
         self.status_shown.emit()
@@ -166,6 +167,7 @@ class AdminScreen(QFrame):
             "reports": self.tr("Reports to the central server"),
             "energy": self.tr("Energy source"),
             "disk": self.tr("Data disk"),
+            "settings": self.tr("Remote settings"),
         }
         for key, text in names.items():
             self.rows[key][0].setText(text)

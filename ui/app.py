@@ -14,8 +14,9 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk.admin_pin import PinGuard
+from kiosk.content.model import Content
 from kiosk.core import KioskCore
-from kiosk.display_power import request_display_power
+from kiosk.display_power import DisplayPower
 from kiosk.paths import RESOURCES_DIR
 from kiosk.schedule import DisplayHours
 from ui.admin import AdminAccess
@@ -74,6 +75,7 @@ class KioskApp:
     def __init__(self, core: KioskCore, *, clock: Callable[[], datetime] | None = None) -> None:
         self.core = core
         settings = core.settings
+        self.display_power = DisplayPower(settings.display)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.languages = LanguageController(settings.display.language)
         self.languages.set_language(self.languages.default)
@@ -105,6 +107,7 @@ class KioskApp:
         guard = PinGuard(settings.admin.pin_hash, clock=self.clock)
         self.admin = AdminAccess(self.window, guard, self.status)
         self.admin.screen.reload_requested.connect(self.content.reload)
+        self.content.changed.connect(self.apply_release_settings)
         if core.sync is not None:
             self.content.watch(core.sync)
             self.admin.screen.sync_requested.connect(core.sync.sync_now)
@@ -202,7 +205,23 @@ class KioskApp:
         self._display_asleep = asleep
         self.window.set_screen_off(asleep)
         log.info("Screen %s (opening hours)", "off" if asleep else "on")
-        QThreadPool.globalInstance().start(BackgroundJob(lambda: request_display_power(not asleep)))
+        QThreadPool.globalInstance().start(BackgroundJob(lambda: self.display_power.request(not asleep)))
+
+    def apply_release_settings(self, content: Content) -> None:
+        """A new active release may carry other [[settings]]: display values and the PIN apply now."""
+        if not self.core.refresh_settings(content):
+            return
+        settings = self.core.settings
+        self.languages.default = settings.display.language
+        if self.idle.asleep:
+            self.languages.reset()
+        self.idle.set_idle_seconds(settings.display.idle_seconds)
+        self.window.video_section.unmute_seconds = settings.display.unmute_seconds
+        self.window.display_hours = DisplayHours.parse(
+            settings.display.open_hours, list(settings.display.open_weekdays)
+        )
+        self.admin.guard.stored_hash = settings.admin.pin_hash
+        self.apply_display_hours()
 
     # --- admin actions ----------------------------------------------------------------------------
     def exit_to_desktop(self) -> None:

@@ -1,7 +1,8 @@
 """The kiosk shell: header with brand, clock, accessibility and language; sections; bottom navigation.
 
-Overlays live in one stack above the sections: a content announcement, the admin PIN pad and the admin
-screen; a black layer covers everything outside opening hours.
+Overlays live in one stack above the sections: an emergency announcement, the admin PIN pad and the admin
+screen; a black layer covers everything outside opening hours. Info and warning announcements are bands
+above the sections, so the kiosk stays usable under them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from kiosk.content.model import Announcement, Content, Service
 from kiosk.energy.service import EnergySnapshot
 from kiosk.paths import RESOURCES_DIR
-from kiosk.schedule import DisplayHours, active_announcement, visible_services, visible_videos
+from kiosk.schedule import DisplayHours, active_announcements, visible_services, visible_videos
 from ui import formatting
 from ui.bridge import ContentFeed, EnergyFeed
 from ui.i18n import LanguageController
@@ -28,6 +29,7 @@ from ui.sections.services import ServicesSection
 from ui.sections.video import VideoSection
 from ui.theme import Metrics, stylesheet
 from ui.widgets.announcement import AnnouncementView
+from ui.widgets.announcement_band import AnnouncementBand
 from ui.widgets.language_switch import LanguageSwitch
 from ui.widgets.nav_bar import NavBar
 from ui.widgets.page_stack import PageStack
@@ -95,6 +97,9 @@ class MainWindow(QWidget):
         self.high_contrast = False
         self.locked = False
         self.announcement: Announcement | None = None
+        """The emergency that takes the whole screen now, if any."""
+        self.banded: tuple[Announcement, ...] = ()
+        """The info and warning announcements shown as bands now, most urgent first."""
         self.featured: tuple[Service, ...] = ()
         self._featured_index = -1
         self._visible_ids: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
@@ -173,6 +178,8 @@ class MainWindow(QWidget):
         visitor_layout = QVBoxLayout(visitor)
         visitor_layout.setContentsMargins(0, 0, 0, 0)
         visitor_layout.setSpacing(0)
+        self.band = AnnouncementBand(visitor)
+        visitor_layout.addWidget(self.band)
         visitor_layout.addWidget(self.stack, 1)
         visitor_layout.addWidget(self.nav)
         self.visitor_view = visitor
@@ -265,17 +272,22 @@ class MainWindow(QWidget):
             self.services_section.show_services(services)
             if self.metrics:
                 self.services_section.apply_layout(self.metrics, self.is_portrait())
-        self._show_announcement(active_announcement(content, self.centre, now))
+        self.show_announcements(active_announcements(content, self.centre, now))
         self._update_clock()
         self.ticked.emit()
+
+    def show_announcements(self, live: tuple[Announcement, ...]) -> None:
+        """An emergency takes the whole screen; warnings and infos are bands over the sections."""
+        emergency = next((a for a in live if a.level == "emergency"), None)
+        self.banded = tuple(a for a in live if a.level != "emergency")
+        self.band.show_announcements(self.banded, self._language())
+        self._show_announcement(emergency)
 
     def _show_announcement(self, announcement: Announcement | None) -> None:
         if announcement != self.announcement:
             self.announcement = announcement
             if announcement is not None:
-                log.info(
-                    "Announcement %s overrides every section until %s", announcement.id, announcement.ends
-                )
+                log.info("Emergency %s takes the whole screen until %s", announcement.id, announcement.ends)
                 self.announcement_view.show_announcement(announcement, self._language())
             if self.overlays.currentWidget() in (self.visitor_view, self.announcement_view):
                 self.show_overlay(None)
@@ -313,6 +325,7 @@ class MainWindow(QWidget):
         self.access_button.setAccessibleName(self.tr("Large text and high contrast"))
         if self.announcement:
             self.announcement_view.show_announcement(self.announcement, language)
+        self.band.show_announcements(self.banded, language)
         self._update_clock()
 
     def _update_clock(self) -> None:
@@ -358,6 +371,7 @@ class MainWindow(QWidget):
         self.nav.set_icon_size(metrics.px(44))
         for section in self.sections.values():
             section.apply_layout(metrics, portrait)
+        self.band.apply_layout(metrics, portrait)
         for index in range(self.overlays.count()):
             page = self.overlays.widget(index)
             if page is not None:

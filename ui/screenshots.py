@@ -95,7 +95,7 @@ def _render_views(kiosk: KioskApp, out_dir: Path, suffix: str) -> list[Path]:
     window = kiosk.window
     services = window.services_section
     written: list[Path] = []
-    window.overlays.setCurrentWidget(window.visitor_view)  # what shows when the announcement ends
+    window.show_announcements(())  # the sections as they show when no announcement runs
     for view in SECTION_KEYS:
         window.show_section(view)
         if view == "services":
@@ -107,14 +107,12 @@ def _render_views(kiosk: KioskApp, out_dir: Path, suffix: str) -> list[Path]:
         services.open_service(service)
         written.append(_save(window, out_dir / f"service-{service.id}{suffix}"))
     services.show_list()
-    language = kiosk.languages.current or kiosk.languages.default
+    window.show_section("energy")
     for announcement in kiosk.content.content.announcements:
-        window.announcement_view.show_announcement(announcement, language)
-        window.show_overlay(window.announcement_view)
+        window.show_announcements((announcement,))  # a band over the energy section, or the whole screen
         written.append(_save(window, out_dir / f"announcement-{announcement.id}{suffix}"))
-    if window.announcement is not None:
-        window.announcement_view.show_announcement(window.announcement, language)
-    window.overlays.setCurrentWidget(window.visitor_view)
+    window.show_announcements(())
+    window.tick()
     return written
 
 
@@ -176,7 +174,7 @@ def _render_overlays(kiosk: KioskApp, out_dir: Path, *, sizes: tuple[tuple[int, 
     pages: dict[str, QWidget] = {
         "pin-pad": kiosk.admin.pin_pad,
         "admin": kiosk.admin.screen,
-        "announcement": window.announcement_view,
+        "announcement": window.visitor_view,
         "emergency": window.announcement_view,
     }
     written: list[Path] = []
@@ -195,9 +193,12 @@ def _render_overlays(kiosk: KioskApp, out_dir: Path, *, sizes: tuple[tuple[int, 
             else:
                 level = "info" if overlay == "announcement" else "emergency"
                 sample = Announcement("screenshot", level, text, now, now + timedelta(hours=1))
-                window.announcement_view.show_announcement(sample, language)
+                window.show_section("energy")
+                window.show_announcements((sample,))
             window.show_overlay(pages[overlay])
             written.append(_save(window, out_dir / f"{overlay}_{language}_{width}x{height}.png"))
     kiosk.admin.pin_pad.reset()
+    window.show_announcements(())
     window.show_overlay(None)
+    window.tick()
     return written

@@ -7,15 +7,17 @@ model, with every text in every language and every URL in full. No Qt here.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from kiosk.config import LANGUAGES
 from kiosk.content.manifest import BLOB_REF_PREFIX, Manifest, content_of
 from kiosk.content.model import Announcement, Content, LocalizedText, Schedule, Service, Video
+from kiosk.content.overrides import SettingsEntry
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -31,8 +33,9 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class ItemChange:
-    """An item (``service``, ``video``, ``announcement``, or the ``release``, ``channel``, ``attract``
-    tables) that was added, removed or changed; added and removed items list every field."""
+    """An item (``service``, ``video``, ``announcement``, a ``settings`` entry, or the ``release``,
+    ``channel``, ``attract`` tables) that was added, removed or changed; added and removed items list
+    every field."""
 
     kind: ChangeKind
     table: str
@@ -86,6 +89,13 @@ def diff_releases(before: Manifest | None, after: Manifest) -> ReleaseDiff:
                 )
             )
     changes += _compare("attract", "", old.attract() if old else None, new.attract())
+    old_settings = dict(_settings(old)) if old else {}
+    new_settings = dict(_settings(new))
+    for item_id, fields in new_settings.items():
+        changes += _compare("settings", item_id, old_settings.get(item_id), fields)
+    for item_id, fields in old_settings.items():
+        if item_id not in new_settings:
+            changes += _compare("settings", item_id, fields, None)
     return ReleaseDiff(
         before.release if before else None, after.release, after.created, after.expires, tuple(changes)
     )
@@ -171,6 +181,43 @@ def _announcement_fields(a: Announcement) -> dict[str, str]:
         {"starts": a.starts.isoformat(), "ends": a.ends.isoformat(), "centres": _centres(a.centres)}
     )
     return fields
+
+
+def _settings(release: _Release) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each ``[[settings]]`` entry named by the kiosks it is for (``for centres baku-1``), values in full."""
+    seen: dict[str, int] = {}
+    for entry in release.content.settings:
+        target = _targets(entry)
+        seen[target] = seen.get(target, 0) + 1
+        item_id = target if seen[target] == 1 else f"{target} (#{seen[target]})"
+        yield item_id, {name: _setting_value(value) for name, value in _setting_items(entry)}
+
+
+def _targets(entry: SettingsEntry) -> str:
+    parts = []
+    if entry.centres:
+        parts.append("centres " + ", ".join(entry.centres))
+    if entry.kiosks:
+        parts.append("kiosks " + ", ".join(entry.kiosks))
+    return "for " + "; ".join(parts) if parts else "for every kiosk"
+
+
+def _setting_items(entry: SettingsEntry) -> Iterator[tuple[str, Any]]:
+    for table, values in entry.values.items():
+        for key, value in values.items():
+            yield f"{table}.{key}", value
+
+
+def _setting_value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_setting_value(item) for item in value) + "]"
+    if is_dataclass(value) and not isinstance(value, type):
+        return "{" + ", ".join(f"{k} = {_setting_value(v)}" for k, v in asdict(value).items()) + "}"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _texts(name: str, text: LocalizedText) -> Iterator[tuple[str, str]]:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlparse
 
+from kiosk.content.overrides import SettingsEntry, parse_entries
 from kiosk.errors import ContentError
 from kiosk.hours import parse_hours
 from kiosk.wire import LANGUAGES, LEVELS, TimeRangeError, parse_aware
@@ -161,6 +162,8 @@ class Content:
     videos: tuple[Video, ...]
     announcements: tuple[Announcement, ...] = ()
     attract: AttractPlan = field(default_factory=AttractPlan)
+    settings: tuple[SettingsEntry, ...] = ()
+    """Remote settings (``[[settings]]``) for some or all kiosks, signed with the rest."""
 
     def media_refs(self) -> set[str]:
         """Every media reference the release uses (icons, images, videos, posters, subtitles)."""
@@ -195,7 +198,7 @@ def parse_content(doc: Mapping[str, Any], *, release: int, origin: str, where: s
     problems = _Problems(where)
     if doc.get("format") != FORMAT_VERSION:
         problems.add("format", f"expected {FORMAT_VERSION}, got {short(doc.get('format'))}")
-    known = {"format", "channel", "attract", "services", "videos", "announcements"}
+    known = {"format", "channel", "attract", "services", "videos", "announcements", "settings"}
     for key in doc:
         if key not in known:
             problems.add(str(key)[:80], f"unknown key (known: {', '.join(sorted(known))})")
@@ -232,8 +235,9 @@ def parse_content(doc: Mapping[str, Any], *, release: int, origin: str, where: s
     _unique([s.id for s in services], "services", problems)
     _unique([v.id for v in videos], "videos", problems)
     attract = _attract(doc.get("attract", {}), problems)
+    settings = parse_entries(doc.get("settings", []), problems.add)
     problems.raise_if_any()
-    return Content(release, origin, channel_name, services, videos, announcements, attract)
+    return Content(release, origin, channel_name, services, videos, announcements, attract, settings)
 
 
 def _list(doc: Mapping[str, Any], key: str, problems: _Problems) -> Sequence[Any]:

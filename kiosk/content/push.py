@@ -2,7 +2,8 @@
 
 The server sends ``event: release`` with ``{"release": N}`` when the connection opens and whenever a
 release is published, and a comment every 15 s; a read timeout of 45 s therefore means the connection
-is dead. When the stream breaks the client reconnects with backoff (1 s doubling to 60 s). Polling by
+is dead. When the stream breaks the client reconnects with the back-off of
+:class:`~kiosk.periodic.PeriodicWorker` (1 s doubling to 60 s; 60 s when the token is refused). Polling by
 :class:`~kiosk.content.sync_service.ContentSyncService` goes on regardless: push only makes it quicker.
 """
 
@@ -18,9 +19,10 @@ from dataclasses import dataclass
 
 import requests
 
-log = logging.getLogger(__name__)
+from kiosk.central_connection import CentralConnection, CentralConnectionError
+from kiosk.periodic import BACKOFF_FIRST_S, Outcome, PeriodicWorker
 
-BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 60.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,71 +86,51 @@ class PushClient:
         self.connections = 0
         """How many times a stream was opened (tests and the log use it)."""
         self.server_release: int | None = None
-        self._token = token
-        self._http = session or requests.Session()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._http = CentralConnection(
+            events_url, token, what="Push from the central server", timeout=self.timeout, session=session
+        )
+        self._worker = PeriodicWorker("content-push", self._cycle, BACKOFF_FIRST_S)
         self._response: requests.Response | None = None
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="content-push", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stopping.set()
+        self._worker.request_stop()
         with self._lock:
             response = self._response
         if response is not None:
             _shut_down(response)
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
         self._http.close()
 
-    def _run(self) -> None:
-        backoff = BACKOFF_FIRST_S
-        while not self._stopping.is_set():
-            try:
-                self._listen()
-                backoff = BACKOFF_FIRST_S  # the stream was open: the next try is quick again
-                reason = "the server closed the stream"
-            except _RefusedError as exc:
-                backoff = BACKOFF_MAX_S
-                reason = str(exc)
-            except (requests.RequestException, OSError) as exc:
-                reason = f"{type(exc).__name__}"
-            except Exception:  # a bug must not end push: polling still works, log and retry
-                if not self._stopping.is_set():
-                    log.exception("Push from %s failed unexpectedly", self.events_url)
-                reason = "unexpected error"
-            finally:
-                self.connected.clear()
-                with self._lock:
-                    self._response = None
-            if self._stopping.is_set():
-                break
-            log.info(
-                "Push from %s interrupted (%s); reconnecting in %.0f s", self.events_url, reason, backoff
-            )
-            self._stopping.wait(backoff)
-            backoff = min(BACKOFF_MAX_S, backoff * 2)
+    def _cycle(self, _regular: bool) -> Outcome:
+        """Hold one stream until it ends; the worker reconnects 1 s after a stream that was open."""
+        try:
+            self._listen()
+            outcome, reason = Outcome.DONE, "the server closed the stream"
+        except CentralConnectionError as exc:
+            refused = exc.status in (401, 403, 404)  # token or channel: retrying soon would not help
+            outcome, reason = (Outcome.REFUSED if refused else Outcome.FAILED), str(exc)
+        except (requests.RequestException, OSError) as exc:
+            outcome, reason = Outcome.FAILED, f"{type(exc).__name__}"
+        finally:
+            self.connected.clear()
+            with self._lock:
+                self._response = None
+        if not self._worker.stopping:
+            log.info("Push from %s interrupted (%s); reconnecting", self.events_url, reason)
+        return outcome
 
     def _listen(self) -> None:
-        headers = {"Authorization": f"Bearer {self._token}", "Accept": "text/event-stream"}
-        response = self._http.get(self.events_url, headers=headers, stream=True, timeout=self.timeout)
+        response = self._http.open_stream(self.events_url, headers={"Accept": "text/event-stream"})
         with self._lock:
             self._response = response
-        if self._stopping.is_set():
+        if self._worker.stopping:
             response.close()
             return
         with response:
-            if response.status_code in (401, 403, 404):
-                raise _RefusedError(f"HTTP {response.status_code}: {response.text[:200]}")
-            response.raise_for_status()
             self.connections += 1
             self.connected.set()
             log.info("Listening for new releases at %s", self.events_url)
@@ -168,10 +150,6 @@ class PushClient:
         if release > self.active_release():
             log.info("The central server announces release %d: syncing now", release)
             self.on_release()
-
-
-class _RefusedError(Exception):
-    """The server refused the stream (token, channel): retrying soon would not help."""
 
 
 def _shut_down(response: requests.Response) -> None:

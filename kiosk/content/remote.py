@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from kiosk.central_connection import MAX_ANSWER_BYTES, CentralConnection, CentralConnectionError
 from kiosk.config import read_named_file
 from kiosk.content.diff import ReleaseDiff, diff_releases, render_text, shown
 from kiosk.content.manifest import (
@@ -39,6 +40,11 @@ from kiosk.errors import ConfigError, ContentError
 
 TOKEN_ENV = "GREEN_KIOSK_ADMIN_TOKEN"
 TIMEOUT = (10.0, 300.0)  # connect, read (a big video takes a while to hash on the server)
+ADMIN_TOKEN_HINT = f"check the admin token (--token-file or ${TOKEN_ENV})"
+
+
+class PublishingError(CentralConnectionError, ContentError):
+    """Publishing or approving failed on the server's side (the CLI reports it as a content error)."""
 
 
 @dataclass(frozen=True)
@@ -81,37 +87,39 @@ def read_token(token_file: str | None) -> str:
 
 
 class CentralClient:
-    """The publishing API of one channel on a central server."""
+    """The publishing API of one channel on a central server, over a :class:`CentralConnection`."""
 
     def __init__(self, url: str, token: str, session: requests.Session | None = None) -> None:
         self.channel = ChannelUrl.parse(url)
-        self._session = session or requests.Session()
-        self._session.headers["Authorization"] = f"Bearer {token}"
+        self._http = CentralConnection(
+            self.channel.server,
+            token,
+            what="The central server",
+            timeout=TIMEOUT,
+            max_bytes=MAX_ANSWER_BYTES + 4 * MAX_MANIFEST_BYTES,  # the drafts list carries manifests
+            token_hint=ADMIN_TOKEN_HINT,
+            error=PublishingError,
+            session=session,
+        )
 
-    def _call(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+    def _json(self, method: str, url: str, **kwargs: Any) -> Any:
+        call = {"GET": self._http.get, "POST": self._http.post, "PUT": self._http.put}[method]
+        answer = call(url, **kwargs)
         try:
-            response = self._session.request(method, url, timeout=TIMEOUT, **kwargs)
-        except requests.RequestException as exc:
-            raise ContentError(f"{url}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 400:
-            try:
-                reason = response.json().get("error", response.text)
-            except ValueError:
-                reason = response.text[:200]
-            raise ContentError(f"{self.channel.server}: {response.status_code}: {reason}")
-        return response
+            return answer.json()
+        except ValueError as exc:
+            raise PublishingError(f"{url} answered something that is not JSON", answer.status) from exc
 
     def active_release(self) -> int:
-        return int(self._call("GET", self.channel.api("releases")).json()["active"])
+        return int(self._json("GET", self.channel.api("releases"))["active"])
 
     def missing(self, blobs: dict[str, int]) -> list[str]:
-        response = self._call("POST", self.channel.api("missing"), json={"blobs": blobs})
-        return list(response.json()["missing"])
+        return list(self._json("POST", self.channel.api("missing"), json={"blobs": blobs})["missing"])
 
     def upload(self, sha: str, path: Path) -> None:
         with path.open("rb") as handle:
             headers = {"Content-Type": "application/octet-stream", "Content-Length": str(path.stat().st_size)}
-            self._call("PUT", self.channel.api("blobs", sha), data=handle, headers=headers)
+            self._http.put(self.channel.api("blobs", sha), data=handle, headers=headers)
 
     def publish_signed(self, manifest: bytes, signature: bytes, note: str = "") -> int:
         body = {
@@ -119,51 +127,38 @@ class CentralClient:
             "signature": base64.b64encode(signature).decode("ascii"),
             "note": note,
         }
-        return int(self._call("POST", self.channel.api("releases"), json=body).json()["release"])
+        return int(self._json("POST", self.channel.api("releases"), json=body)["release"])
 
     def drafts(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", self.channel.api("drafts")).json()["drafts"])
+        return list(self._json("GET", self.channel.api("drafts"))["drafts"])
 
     def propose_rollback(self, release: int) -> int:
-        return int(
-            self._call("POST", self.channel.api("rollback"), json={"release": release}).json()["draft"]
-        )
+        return int(self._json("POST", self.channel.api("rollback"), json={"release": release})["draft"])
 
     def channel_file(self, name: str, *, limit: int) -> bytes | None:
         """A public channel file (what kiosks fetch), at most ``limit`` bytes; None when it is absent."""
-        url = self.channel.files(name)
         try:
-            with self._session.get(url, timeout=TIMEOUT, stream=True) as response:
-                if response.status_code == 404:
-                    return None
-                if response.status_code >= 400:
-                    raise ContentError(f"{url}: {response.status_code}")
-                data = bytearray()
-                for chunk in response.iter_content(64 * 1024):
-                    data += chunk
-                    if len(data) > limit:
-                        raise ContentError(f"{url}: larger than {limit} bytes")
-                return bytes(data)
-        except requests.RequestException as exc:
-            raise ContentError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            with self._http.open_stream(self.channel.files(name)) as response:
+                return self._http.read_limited(response, limit)
+        except CentralConnectionError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def fetch_blob(self, sha: str, size: int, dest: Path) -> None:
         """Download a channel blob to ``dest``, refusing more bytes than promised or another sha256."""
-        url = self.channel.files(BLOBS_DIR, sha)
         digest = hashlib.sha256()
         written = 0
-        try:
-            with self._session.get(url, timeout=TIMEOUT, stream=True) as response, dest.open("wb") as out:
-                if response.status_code >= 400:
-                    raise ContentError(f"{url}: {response.status_code}")
+        with self._http.open_stream(self.channel.files(BLOBS_DIR, sha)) as response, dest.open("wb") as out:
+            try:
                 for chunk in response.iter_content(256 * 1024):
                     written += len(chunk)
                     if written > size:
                         raise ContentError(f"blob {sha}: larger than the {size} bytes the manifest promises")
                     digest.update(chunk)
                     out.write(chunk)
-        except requests.RequestException as exc:
-            raise ContentError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            except requests.RequestException as exc:
+                raise ContentError(f"blob {sha}: the download broke off: {type(exc).__name__}") from exc
         if written != size or digest.hexdigest() != sha:
             raise ContentError(f"blob {sha}: the server sent other bytes than the manifest names")
 
@@ -186,7 +181,7 @@ class CentralClient:
     def approve(self, draft_id: int, signature: bytes) -> int:
         body = {"signature": base64.b64encode(signature).decode("ascii")}
         url = self.channel.api("drafts", str(draft_id), "signature")
-        return int(self._call("POST", url, json=body).json()["release"])
+        return int(self._json("POST", url, json=body)["release"])
 
 
 def publish_remote(

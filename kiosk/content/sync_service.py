@@ -7,17 +7,21 @@ screen's button, and learns of a new release through ``ContentSync.on_release_ac
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from kiosk.content.push import PushClient
 from kiosk.content.sync import ContentSync, SyncResult
+from kiosk.periodic import Outcome, PeriodicWorker
 
 log = logging.getLogger(__name__)
 
 
 class ContentSyncService:
-    """A background loop around :meth:`ContentSync.sync_once`."""
+    """A :class:`PeriodicWorker` around :meth:`ContentSync.sync_once`.
+
+    A failed sync waits for the next poll, as a successful one does: the engine retries within a cycle,
+    and a down server is not asked more often than ``poll_seconds``.
+    """
 
     def __init__(
         self,
@@ -32,9 +36,7 @@ class ContentSyncService:
         self.last_result: SyncResult | None = None
         self.push: PushClient | None = None
         """Push from the central server (started and stopped with this service), or None."""
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = PeriodicWorker("content-sync", self._cycle, poll_seconds)
 
     @property
     def on_release_activated(self) -> Callable[[int], None] | None:
@@ -46,41 +48,32 @@ class ContentSyncService:
 
     def start(self) -> None:
         """Start polling (the first sync runs at once)."""
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="content-sync", daemon=True)
-        self._thread.start()
+        self._worker.start()
         if self.push is not None:
             self.push.start()
 
     def sync_now(self) -> None:
         """Ask for a sync as soon as the thread is free (returns at once)."""
-        self._wake.set()
+        self._worker.wake()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop after the cycle in progress (an interrupted download resumes at the next start)."""
-        self._stopping.set()
-        self._wake.set()
+        self._worker.request_stop()
         if self.push is not None:
             self.push.stop()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
         self.engine.close()
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wake.clear()
+    def _cycle(self, _regular: bool) -> Outcome:
+        try:
+            result = self.engine.sync_once()
+        except Exception:  # a bug must not end syncing: keep the content, try at the next poll
+            log.exception("Content sync cycle failed unexpectedly")
+            return Outcome.DONE
+        self.last_result = result
+        if self.on_result is not None:
             try:
-                result = self.engine.sync_once()
-            except Exception:  # a bug must not end the loop: the kiosk keeps its content and retries
-                log.exception("Content sync cycle failed unexpectedly")
-            else:
-                self.last_result = result
-                if self.on_result is not None:
-                    try:
-                        self.on_result(result)
-                    except Exception:
-                        log.exception("The sync result hook failed")
-            self._wake.wait(self.poll_seconds)
+                self.on_result(result)
+            except Exception:
+                log.exception("The sync result hook failed")
+        return Outcome.DONE

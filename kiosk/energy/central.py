@@ -13,10 +13,14 @@ from datetime import UTC, datetime
 
 import requests
 
-from kiosk.energy.http_json import fetch_json
+from kiosk.central_connection import CentralConnection, CentralConnectionError
 from kiosk.energy.reading import EnergyReading
 from kiosk.errors import SourceError
 from kiosk.wire import NetworkTotals
+
+
+class CentralFeedError(CentralConnectionError, SourceError):
+    """The feed cannot be read: a source error (the tile goes offline) from the central connection."""
 
 
 class CentralFeedSource:
@@ -37,13 +41,18 @@ class CentralFeedSource:
         self.timeout = timeout
         self.centres: int | None = None
         self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
-        self._session = session or requests.Session()
-        if token:
-            self._session.headers["Authorization"] = f"Bearer {token}"
+        self._http = CentralConnection(
+            url,
+            token or "",
+            what="Central energy feed",
+            timeout=(timeout, timeout),
+            error=CentralFeedError,
+            session=session,
+        )
 
     def read(self) -> EnergyReading:
         what = f"central energy feed at {self.url}"
-        document = fetch_json(self._session, self.url, self.timeout, "Central energy feed")
+        document = self._http.get_json(self.url)
         try:
             totals = NetworkTotals.from_json(document, now=self._clock())
         except ValueError as exc:

@@ -214,6 +214,7 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
         "/console/logout": {},
         "/console/kiosks/{kiosk_id}/screenshot-request": {"next": "/console/"},
         "/console/channels/{name}/rollback": {"release": "1"},
+        "/console/channels/{name}/settings": {"target": "every", "display.language": "en"},
         "/console/announcements": {
             "channel": "main", "level": "info", "az": "Elan", "en": "Notice", "ru": "Объявление",
             "starts": now.isoformat(), "ends": (now + timedelta(hours=1)).isoformat(),
@@ -221,6 +222,7 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
         "/console/accounts/password": {"current": PASSWORD, "new": "x" * 12, "repeat": "x" * 12},
         "/console/accounts/tokens/{kind}/{name}/revoke": {},
         "/console/accounts/users/{name}/remove": {},
+        "/console/announcements/end": {"channel": "main", "announcement": "console-1"},
     }  # fmt: skip
     assert console_posts(console) == sorted([*forms, "/console/login"])  # a new form must be added here
     browser = log_in(console)

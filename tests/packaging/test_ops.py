@@ -39,8 +39,8 @@ def test_doctor_passes_the_demo_configuration(tmp_path: Path, capsys: pytest.Cap
     assert checks["content"][0] == SKIP
     assert checks["energy"][0] == OK
     assert list(checks) == [
-        "config", "display", "session", "gl", "video decoding", "fonts", "data dir", "database", "clock",
-        "content", "central", "energy",
+        "config", "display", "session", "display sleep", "gl", "video decoding", "fonts", "data dir",
+        "database", "clock", "content", "central", "energy",
     ]  # fmt: skip
 
 

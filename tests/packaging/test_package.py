@@ -99,7 +99,8 @@ def test_package_layout_config_and_service(packaged: Packaged) -> None:
     depends = {d.split()[0] for d in control_field(packaged.deb, "Depends").split(", ")}
     # what a minimal Debian lacks for the session (logind seat, XDG_RUNTIME_DIR) and for VA-API decoding
     assert {"cage", "xwayland", "wlr-randr", "systemd", "libpam-systemd", "dbus", "libva2"} <= depends
-    assert "va-driver-all" in control_field(packaged.deb, "Recommends")
+    recommends = control_field(packaged.deb, "Recommends")
+    assert "va-driver-all" in recommends and "wlopm" in recommends  # DPMS where the compositor has it
 
 
 def test_lintian_finds_no_errors(packaged: Packaged) -> None:

@@ -1,4 +1,4 @@
-"""A content announcement that overrides every section until it expires."""
+"""An emergency announcement: it takes the whole screen until it ends (info and warning are bands)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class AnnouncementView(QFrame):
         self.language = "az"
         self.level = QLabel(self)
         self.level.setObjectName("AnnouncementLevel")
+        self.level.setTextFormat(Qt.TextFormat.PlainText)
         self.level.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = QLabel(self)
         self.text.setObjectName("AnnouncementText")
@@ -46,6 +47,8 @@ class AnnouncementView(QFrame):
             return
         if self.announcement.level == "emergency":
             self.level.setText("⚠  " + self.tr("Emergency"))
+        elif self.announcement.level == "warning":
+            self.level.setText("⚠  " + self.tr("Warning"))
         else:
             self.level.setText("ℹ  " + self.tr("Announcement"))
         self.text.setText(self.announcement.text.get(self.language))

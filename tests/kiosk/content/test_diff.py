@@ -94,3 +94,41 @@ def test_control_characters_cannot_hide_text_in_the_terminal() -> None:
     shown = render_text(diff)
     assert "\x1b" not in shown and "\r" not in shown and "\u202e" not in shown
     assert "Safe text\\u001b[2K\\u000dEVIL\\u202eLINK\\nsecond line" in shown
+
+
+def test_settings_entries_are_listed_by_their_kiosks_with_every_value() -> None:
+    pin = "pbkdf2_sha256$200000$" + "1" * 32 + "$" + "2" * 64
+    before = manifest(
+        4,
+        document(
+            settings=[
+                {"centres": ["baku-1"], "display": {"open_hours": "09:00-18:00", "language": "en"}},
+                {"kiosks": ["lobby-2"], "admin": {"pin_hash": pin}},
+            ]
+        ),
+    )
+    after = manifest(
+        5,
+        document(
+            settings=[
+                {"centres": ["baku-1"], "display": {"open_hours": "10:00-17:00", "language": "en"}},
+                {"display": {"open_weekdays": [1, 2, 3, 4, 5]}, "energy": {"source": "fronius"}},
+            ]
+        ),
+    )
+    diff = diff_releases(before, after)
+    by_target = {(c.kind, c.item_id): c for c in diff.changes if c.table == "settings"}
+    assert by_target[("changed", "for centres baku-1")].fields == (
+        FieldChange("display.open_hours", '"09:00-18:00"', '"10:00-17:00"'),
+    )
+    assert [f.before for f in by_target[("removed", "for kiosks lobby-2")].fields] == [f'"{pin}"']
+    added = by_target[("added", "for every kiosk")].fields
+    assert [(f.name, f.after) for f in added] == [
+        ("display.open_weekdays", "[1, 2, 3, 4, 5]"),
+        ("energy.source", '"fronius"'),
+    ]
+    text_out = render_text(diff)
+    assert "~ settings for centres baku-1 (changed)" in text_out
+    assert 'was: "09:00-18:00"' in text_out and 'now: "10:00-17:00"' in text_out
+    assert f'admin.pin_hash: "{pin}"' in text_out
+    assert "+ settings for every kiosk (added)" in text_out

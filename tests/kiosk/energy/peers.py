@@ -163,6 +163,7 @@ class JsonServer:
         self.raw: bytes | None = None
         self.status = 200
         self.paths: list[str] = []
+        self.headers: list[dict[str, str]] = []
         self.routes: dict[str, bytes] = {}
         self.slow_s = 0.0
         self.hold: threading.Event | None = None
@@ -171,6 +172,7 @@ class JsonServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 outer.paths.append(self.path)
+                outer.headers.append(dict(self.headers))
                 if outer.hold is not None:
                     outer.hold.wait(10)
                 if outer.slow_s:
