@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psutil
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
@@ -41,6 +42,7 @@ def main() -> None:
         window = kiosk.window
         window.resize(1920, 1080)
         window.show()
+        QThreadPool.globalInstance().waitForDone(10_000)  # the first release, read in the pool
         app.processEvents()
         start = rss_mb()
         services = window.services_section

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from kiosk.errors import ConfigError
+from kiosk.hours import parse_hours
 from kiosk.wire import LANGUAGES as LANGUAGES  # one definition, shared with the server
 
 log = logging.getLogger(__name__)
@@ -281,7 +282,10 @@ def read_named_file(path: Path, what: str, *, limit: int = MAX_NAMED_FILE_BYTES)
 
 
 def named_path(settings: Settings, name: str) -> Path:
-    """A file named in the config: a relative name is relative to the config file's folder."""
+    """A file named in the config: a relative name is relative to the config file's folder.
+
+    ``parse_settings`` applies it once to every such key, so loaded settings hold absolute names.
+    """
     path = Path(name)
     if not path.is_absolute() and settings.path is not None:
         path = settings.path.parent / path
@@ -321,16 +325,29 @@ def parse_settings(text: str, path: Path) -> Settings:
             f"{locator.where('content', 'url')}: [content] url needs public_key "
             "(the channel's public key file, to check what the server sends)"
         )
-    settings = Settings(**values, path=path)
+    settings = _named_files_resolved(Settings(**values, path=path))
     if settings.central.url:
         where = locator.where("central", "token_file")
         try:
-            token = read_named_file(named_path(settings, settings.central.token_file), "[central] token_file")
+            token = read_named_file(Path(settings.central.token_file), "[central] token_file")
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}") from exc
         if not token.strip():
             raise ConfigError(f"{where}: [central] token_file: the file is empty")
     return settings
+
+
+def _named_files_resolved(settings: Settings) -> Settings:
+    """The settings with the files they name (public_key, token_file) made absolute, once, at load."""
+
+    def resolved(name: str) -> str:
+        return str(named_path(settings, name)) if name else name
+
+    return dataclasses.replace(
+        settings,
+        content=dataclasses.replace(settings.content, public_key=resolved(settings.content.public_key)),
+        central=dataclasses.replace(settings.central, token_file=resolved(settings.central.token_file)),
+    )
 
 
 def check_overrides(table_name: str, table: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -480,11 +497,10 @@ def _check_value(expected: Any, spec: dataclasses.Field[Any], value: Any, label:
 
 
 def _check_hours(value: str, label: str) -> None:
-    h1, m1, h2, m2 = (int(part) for part in re.split(r"[:-]", value))
-    if not (0 <= h1 <= 23 and 0 <= h2 <= 24 and m1 <= 59 and m2 <= 59 and (h2 < 24 or m2 == 0)):
-        raise ConfigError(f"{label}: {value!r} is not a time of day (hours 00-23, minutes 00-59)")
-    if (h1, m1) == (h2 % 24, m2):
-        raise ConfigError(f"{label}: {value!r} starts and ends at the same time (leave it empty for all day)")
+    try:
+        parse_hours(value)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from exc
 
 
 def _check_url(value: str, label: str) -> None:

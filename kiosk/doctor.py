@@ -251,9 +251,7 @@ def _content(settings: Settings, timeout: float) -> CheckResult:
 
     if not settings.content.public_key:
         return CheckResult("content", FAIL, "[content] public_key is empty: needed when url is set")
-    key_path = Path(settings.content.public_key)
-    if not key_path.is_absolute() and settings.path is not None:
-        key_path = settings.path.parent / key_path
+    key_path = Path(settings.content.public_key)  # made absolute when the config was loaded
     key = load_public_key(key_path)  # ConfigError: reported as FAIL by the caller's message
     base = settings.content.url if settings.content.url.endswith("/") else settings.content.url + "/"
     try:
@@ -311,9 +309,7 @@ def token_file_check(settings: Settings, *, as_user: str | None = None) -> Check
         return CheckResult("central", SKIP, "no [central] url: this kiosk reports to no central server")
     if not central.token_file:
         return CheckResult("central", FAIL, "[central] token_file is empty: needed when url is set")
-    path = Path(central.token_file)
-    if not path.is_absolute() and settings.path is not None:
-        path = settings.path.parent / path
+    path = Path(central.token_file)  # made absolute when the config was loaded
     if as_user is None and os.geteuid() == 0 and _uid_of(KIOSK_USER) is not None:
         as_user = KIOSK_USER
     user = as_user or _user()

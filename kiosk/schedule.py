@@ -6,12 +6,12 @@ moving a clock.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from kiosk.content.model import Announcement, Content, Schedule, Service, Video
 from kiosk.errors import ConfigError
+from kiosk.hours import parse_hours
 from kiosk.wire import LEVELS
 
 
@@ -54,14 +54,10 @@ class DisplayHours:
         """From config: hours like "08:30-19:00" (empty: all day) and ISO weekdays (empty: every day)."""
         span: tuple[time, time] | None = None
         if hours:
-            match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", hours.strip())
             try:
-                if not match:
-                    raise ValueError
-                h1, m1, h2, m2 = (int(g) for g in match.groups())
-                span = (time(h1, m1), time(h2 % 24, m2))
+                span = parse_hours(hours)
             except ValueError as exc:
-                raise ConfigError(f'display hours: expected "08:30-19:00", got {hours!r}') from exc
+                raise ConfigError(f"display hours: {exc}") from exc
         if any(d < 1 or d > 7 for d in weekdays):
             raise ConfigError(f"display weekdays: expected numbers 1 (Monday) to 7 (Sunday), got {weekdays}")
         return cls(Schedule(weekdays=tuple(weekdays), hours=span))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 import time
 import tomllib
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.atomic_file import write_atomically
 from kiosk.config import Settings, load_settings, parse_settings
 from kiosk.errors import ConfigError
 
@@ -201,9 +201,7 @@ def _stamp(path: Path) -> str:
 
 def _write_replace(target: Path, text: str) -> None:
     """Small state files: a temporary file renamed into place, so a power cut leaves the old or the new."""
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, target)
+    write_atomically(target, text.encode("utf-8"))
 
 
 class QuickExits:

@@ -176,8 +176,15 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def parse_time(value: object, key: str) -> datetime:
-    """An aware ISO 8601 time between :data:`EARLIEST` and :data:`LATEST`, in UTC."""
+class TimeRangeError(ValueError):
+    """An aware time that no calendar arithmetic can hold (its UTC moment is before year 1 or after 9999)."""
+
+
+def parse_aware(value: object, key: str) -> datetime:
+    """An ISO 8601 date and time with its offset, kept as written: the one reader of aware times.
+
+    Raises ValueError naming ``key`` (TimeRangeError when the moment cannot be converted to UTC).
+    """
     if isinstance(value, datetime):
         when = value
     elif isinstance(value, str) and len(value) <= 64:
@@ -189,6 +196,16 @@ def parse_time(value: object, key: str) -> datetime:
         raise ValueError(f"{key}: expected an ISO 8601 time with a zone")
     if when.tzinfo is None or when.utcoffset() is None:
         raise ValueError(f"{key}: {when.isoformat()} has no time zone")
+    try:
+        when.astimezone(UTC)
+    except OverflowError:
+        raise TimeRangeError(f"{key}: {when.isoformat()} is not a plausible time") from None
+    return when
+
+
+def parse_time(value: object, key: str) -> datetime:
+    """An aware ISO 8601 time between :data:`EARLIEST` and :data:`LATEST`, in UTC."""
+    when = parse_aware(value, key)
     if not EARLIEST.replace(tzinfo=None) < when.replace(tzinfo=None) < LATEST.replace(tzinfo=None):
         raise ValueError(f"{key}: {when.isoformat()} is not a plausible time")
     return when.astimezone(UTC)

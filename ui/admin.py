@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.admin_pin import PinGuard
 from kiosk.energy.service import OFFLINE, EnergySnapshot
 from kiosk.status import KioskStatus
+from ui.bridge import StatusFeed
 from ui.main_window import MainWindow
 from ui.theme import Metrics
 from ui.widgets.pin_pad import PinPad
@@ -25,12 +24,12 @@ class AdminScreen(QFrame):
     exit_requested = Signal()
     restart_requested = Signal()
     closed = Signal()
+    status_shown = Signal()
 
-    def __init__(self, status: Callable[[], KioskStatus], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AdminScreen")
         self.setMinimumSize(1, 1)  # sized by the window, never the other way round (see apply_layout)
-        self._status = status
         self.heading = QLabel(self)
         self.heading.setObjectName("AdminHeading")
         self.rows: dict[str, tuple[QLabel, QLabel]] = {}
@@ -96,9 +95,8 @@ class AdminScreen(QFrame):
         for column in range(len(self.buttons)):
             self._actions.setColumnStretch(column, 1 if column < columns else 0)
 
-    def refresh(self) -> None:
-        """Re-read the kiosk's status (called when the screen opens and after each action)."""
-        s = self._status()
+    def show_status(self, s: KioskStatus) -> None:
+        """Show a status read off the GUI thread (see ``StatusFeed``); views never read the store."""
         self.rows["version"][1].setText(f"Green Kiosk {s.version}")
         self.rows["kiosk"][1].setText(f"{s.kiosk_id} · {s.centre}")
         origin = self.tr("bundled demo content") if s.content_origin == "demo" else self.tr("published")
@@ -119,6 +117,7 @@ class AdminScreen(QFrame):
         self.rows["settings"][1].setText(s.remote_settings)
         self.problems.setText("\n".join(s.recent_problems) or self.tr("No warnings or errors since start."))
         self.rows["startup"][1].setText(self._startup_text(s))
+        self.status_shown.emit()
 
     def _startup_text(self, s: KioskStatus) -> str:
         """Safe mode and the configuration problems the kiosk started in spite of, or that all is well."""
@@ -198,14 +197,16 @@ class AdminAccess(QObject):
         self,
         window: MainWindow,
         guard: PinGuard,
-        status: Callable[[], KioskStatus],
+        status: StatusFeed,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.window = window
         self.guard = guard
+        self.status = status
         self.pin_pad = PinPad()
-        self.screen = AdminScreen(status)
+        self.screen = AdminScreen()
+        status.loaded.connect(self.screen.show_status)
         window.add_overlay(self.pin_pad)
         window.add_overlay(self.screen)
         window.admin_gesture.connect(self.ask_pin)
@@ -225,6 +226,10 @@ class AdminAccess(QObject):
             self._show_lockout()
         self.window.show_overlay(self.pin_pad)
 
+    def refresh(self) -> None:
+        """Read the kiosk's status in the thread pool; the screen shows it when it arrives."""
+        self.status.load()
+
     def close(self) -> None:
         self._unlock_timer.stop()
         self.pin_pad.reset()
@@ -236,7 +241,7 @@ class AdminAccess(QObject):
     def _check_pin(self, pin: str) -> None:
         if self.guard.try_pin(pin):
             self._unlock_timer.stop()
-            self.screen.refresh()
+            self.refresh()
             self.window.show_overlay(self.screen)
             self.opened.emit()
             return

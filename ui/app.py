@@ -21,7 +21,7 @@ from kiosk.paths import RESOURCES_DIR
 from kiosk.schedule import DisplayHours
 from ui.admin import AdminAccess
 from ui.attract import AttractLoop, IdleWatcher
-from ui.bridge import BackgroundJob, ContentFeed, EnergyFeed, PlayRecorder, ScreenshotTaker
+from ui.bridge import BackgroundJob, ContentFeed, EnergyFeed, PlayRecorder, ScreenshotTaker, StatusFeed
 from ui.i18n import LanguageController
 from ui.kiosk_lock import KioskLock
 from ui.main_window import MainWindow
@@ -80,6 +80,7 @@ class KioskApp:
         self.languages = LanguageController(settings.display.language)
         self.languages.set_language(self.languages.default)
         self.content = ContentFeed(core.content)
+        self.status = StatusFeed(core.status)
         self.energy = EnergyFeed(core.energy, settings.energy.poll_seconds)
         self.network = (
             EnergyFeed(core.network, max(settings.energy.poll_seconds, 30.0)) if core.network else None
@@ -93,8 +94,9 @@ class KioskApp:
             centre=settings.kiosk.centre,
             display_hours=hours,
             clock=self.clock,
+            unmute_seconds=settings.display.unmute_seconds,
         )
-        self.window.video_section.unmute_seconds = settings.display.unmute_seconds
+        self.content.reload()  # the first release is read in the thread pool and shown when it arrives
         if self.network is not None:
             self.network.updated.connect(self.window.energy_section.show_network)
         self.idle = IdleWatcher(settings.display.idle_seconds)
@@ -102,9 +104,8 @@ class KioskApp:
         self.idle.woke.connect(self.wake)
         self.attract = AttractLoop(self.window.show_attract_step)
         self.lock = KioskLock()
-        self.admin = AdminAccess(
-            self.window, PinGuard(settings.admin.pin_hash, clock=self.clock), core.status
-        )
+        guard = PinGuard(settings.admin.pin_hash, clock=self.clock)
+        self.admin = AdminAccess(self.window, guard, self.status)
         self.admin.screen.reload_requested.connect(self.content.reload)
         self.content.changed.connect(self.apply_release_settings)
         if core.sync is not None:
@@ -114,7 +115,7 @@ class KioskApp:
         self.admin.screen.set_exit_available(not under_service())
         self.admin.screen.restart_requested.connect(self.restart)
         self._display_asleep = False
-        self.window._tick_timer.timeout.connect(self.apply_display_hours)
+        self.window.ticked.connect(self.apply_display_hours)
         self.play: PlayRecorder | None = None
         self.screenshots = ScreenshotTaker(self.window)
         if core.reporter is not None:
@@ -123,7 +124,7 @@ class KioskApp:
     def _report_to(self, reporter: Reporter) -> None:
         """Proof of play and screenshots for the central server."""
         play = self.play = PlayRecorder(reporter, self.window.current_section(), self.languages.current)
-        self.window.stack.currentChanged.connect(lambda _i: play.section_shown(self.window.current_section()))
+        self.window.section_changed.connect(play.section_shown)
         services = self.window.services_section
         services.pages.currentChanged.connect(
             lambda _i: play.service_shown(

@@ -24,9 +24,10 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QWidget
 
 from kiosk.content.library import ContentLibrary
-from kiosk.content.model import Content
+from kiosk.content.model import Content, LocalizedText
 from kiosk.energy.history import BUCKET_SECONDS
 from kiosk.energy.service import EnergyService, EnergySnapshot
+from kiosk.status import KioskStatus
 
 if TYPE_CHECKING:
     from kiosk.content.sync_service import ContentSyncService
@@ -138,29 +139,102 @@ class EnergyFeed(QObject):
             return None
 
 
-class ContentFeed(QObject):
-    """Gives views the active release and tells them when another one becomes active."""
+NO_CONTENT = Content(release=-1, origin="loading", channel_name=LocalizedText({}), services=(), videos=())
+"""What views show for the moment between start-up and the first release read from the store."""
 
-    changed = Signal(object)
+
+class ContentFeed(QObject):
+    """Reads the active release in the thread pool and hands it to views by signal, never blocking them.
+
+    Each ``reload()`` reads the store in a worker; a reading older than one already shown is dropped, so
+    two quick reloads cannot leave the screen on the earlier release.
+    """
+
+    changed = Signal(object)  # Content, immutable, delivered on the GUI thread
+    _read = Signal(int, object)  # emitted from a worker: the reload's number and what it read
     _activated = Signal(int)  # emitted from the sync thread, delivered on the GUI thread
 
     def __init__(self, library: ContentLibrary, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
-        self.content: Content = library.active()
+        self.content: Content = NO_CONTENT
+        self._requested = 0
+        self._shown = 0
+        self._read.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
         self._activated.connect(self._on_activated)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether a release read from the store is on screen (false only just after start-up)."""
+        return self._shown > 0
 
     def watch(self, sync: ContentSyncService) -> None:
         """Reload whenever the sync switches to another release: the screen updates without restart."""
         sync.on_release_activated = self._activated.emit
 
     def reload(self) -> None:
-        self.content = self.library.active()
-        self.changed.emit(self.content)
+        """Read the active release in the thread pool; ``changed`` follows when it has been read."""
+        self._requested += 1
+        number, library, read = self._requested, self.library, self._read
+
+        def work() -> None:
+            try:
+                content = library.active()
+            except Exception:  # the screen keeps what it shows; the next reload tries again
+                log.exception("Reading the active release failed")
+                return
+            read.emit(number, content)
+
+        QThreadPool.globalInstance().start(BackgroundJob(work))
+
+    def _on_read(self, number: int, content: Content) -> None:
+        if number <= self._shown:
+            return
+        self._shown = number
+        self.content = content
+        self.changed.emit(content)
 
     def _on_activated(self, release: int) -> None:
         log.info("Release %d is active: updating the screen", release)
         self.reload()
+
+
+class StatusFeed(QObject):
+    """Reads the kiosk's status (store, disk, outbox) in the thread pool for the admin screen.
+
+    As with content, a reading older than one already delivered is dropped.
+    """
+
+    loaded = Signal(object)  # KioskStatus, delivered on the GUI thread
+    _read = Signal(int, object)  # emitted from a worker
+
+    def __init__(self, status: Callable[[], KioskStatus], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._status = status
+        self._requested = 0
+        self._delivered = 0
+        self._read.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
+
+    def load(self) -> None:
+        """Read the status in a worker; ``loaded`` follows."""
+        self._requested += 1
+        number, status, read = self._requested, self._status, self._read
+
+        def work() -> None:
+            try:
+                value = status()
+            except Exception:  # the admin screen keeps the last status; staff can open it again
+                log.exception("Reading the kiosk status failed")
+                return
+            read.emit(number, value)
+
+        QThreadPool.globalInstance().start(BackgroundJob(work))
+
+    def _on_read(self, number: int, status: KioskStatus) -> None:
+        if number <= self._delivered:
+            return
+        self._delivered = number
+        self.loaded.emit(status)
 
 
 class PlayRecorder(QObject):

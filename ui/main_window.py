@@ -65,6 +65,8 @@ class MainWindow(QWidget):
     """One full-screen window; everything a visitor sees lives inside it."""
 
     admin_gesture = Signal()
+    ticked = Signal()  # after each tick: time-driven work elsewhere (opening hours) follows the same beat
+    section_changed = Signal(str)  # the key of the section now on screen
 
     def __init__(
         self,
@@ -76,6 +78,7 @@ class MainWindow(QWidget):
         centre: str = "",
         display_hours: DisplayHours | None = None,
         clock: Callable[[], datetime] | None = None,
+        unmute_seconds: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,6 +86,7 @@ class MainWindow(QWidget):
         self.setWindowTitle("Green Kiosk — ASAN xidmət")
         self.languages = languages
         self.content_feed = content
+        self.content: Content = content.content
         self.energy_feed = energy
         self.timezone = ZoneInfo(timezone)
         self.centre = centre
@@ -103,6 +107,8 @@ class MainWindow(QWidget):
 
         self._build_header()
         self._build_body()
+        if unmute_seconds is not None:
+            self.video_section.unmute_seconds = unmute_seconds
         self.screen_off = QWidget(self)
         self.screen_off.setObjectName("ScreenOff")
         self.screen_off.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -116,7 +122,7 @@ class MainWindow(QWidget):
         self._tick_timer.timeout.connect(self.tick)
         self._tick_timer.start()
 
-        self._on_content(content.content)
+        self._on_content(self.content)
         self.show_section("energy")
 
     # --- construction -----------------------------------------------------------------------------
@@ -163,6 +169,7 @@ class MainWindow(QWidget):
         }
         self.stack = PageStack(self)
         self.stack.setObjectName("Sections")
+        self.stack.currentChanged.connect(lambda _index: self.section_changed.emit(self.current_section()))
         for key in SECTION_KEYS:
             self.stack.addWidget(self.sections[key])
         self.nav = NavBar(SECTION_KEYS, self)
@@ -241,6 +248,7 @@ class MainWindow(QWidget):
         self.energy_section.show_snapshot(snapshot)
 
     def _on_content(self, content: Content) -> None:
+        self.content = content
         self._visible_ids = ((), ())
         self.tick()
         self.retranslate()
@@ -249,7 +257,7 @@ class MainWindow(QWidget):
         """Apply what time changes: the clock, item schedules, announcements, opening hours."""
         now = self.clock()
         local = now.astimezone(self.timezone)
-        content = self.content_feed.content
+        content = self.content
         services = visible_services(content, self.centre, local)
         videos = visible_videos(content, self.centre, local)
         ids = (tuple(s.id for s in services), tuple(v.id for v in videos))
@@ -266,6 +274,7 @@ class MainWindow(QWidget):
                 self.services_section.apply_layout(self.metrics, self.is_portrait())
         self.show_announcements(active_announcements(content, self.centre, now))
         self._update_clock()
+        self.ticked.emit()
 
     def show_announcements(self, live: tuple[Announcement, ...]) -> None:
         """An emergency takes the whole screen; warnings and infos are bands over the sections."""
@@ -309,7 +318,7 @@ class MainWindow(QWidget):
 
     def retranslate(self) -> None:
         language = self._language()
-        self.brand_tagline.setText(self.content_feed.content.channel_name.get(language))
+        self.brand_tagline.setText(self.content.channel_name.get(language))
         for key, section in self.sections.items():
             self.nav.buttons[key].setText(section.nav_label())
         self.access_button.setToolTip(self.tr("Large text and high contrast"))

@@ -187,7 +187,9 @@ def _render_overlays(kiosk: KioskApp, out_dir: Path, *, sizes: tuple[tuple[int, 
                 for digit in "1234":
                     kiosk.admin.pin_pad.press(digit)
             elif overlay == "admin":
-                kiosk.admin.screen.refresh()
+                kiosk.admin.refresh()  # read in the thread pool: wait for it, as for the energy poll
+                QThreadPool.globalInstance().waitForDone(10_000)
+                QApplication.processEvents()
             else:
                 level = "info" if overlay == "announcement" else "emergency"
                 sample = Announcement("screenshot", level, text, now, now + timedelta(hours=1))

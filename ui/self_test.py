@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSize, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QImage
 
 from kiosk.checks import FAIL, OK, CheckResult, report
@@ -78,6 +78,7 @@ def run_self_test(settings: Settings, data_dir: Path, *, video_seconds: float = 
         try:
             kiosk.window.resize(*SIZE)
             kiosk.window.show()
+            QThreadPool.globalInstance().waitForDone(10_000)  # the first release, read in the pool
             QCoreApplication.processEvents()
             results.append(_sections(kiosk))
             results.append(_video(kiosk, video_seconds))

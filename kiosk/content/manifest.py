@@ -15,12 +15,13 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from kiosk.content.model import Content, parse_content, short
 from kiosk.content.source import media_fields, rewrite_media
 from kiosk.errors import ContentError
+from kiosk.wire import TimeRangeError, parse_aware
 
 MANIFEST_FORMAT = 1
 MANIFEST_FILE = "manifest.json"
@@ -227,21 +228,15 @@ def _check_tree(raw: Any, where: str) -> None:
 
 
 def _aware(value: Any, label: str, problems: list[str]) -> datetime | None:
-    parsed: datetime | None = None
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        problems.append(f"{label}: expected a date and time with offset, got {str(value)[:80]!r}")
-        return None
     try:
-        parsed.astimezone(UTC)
-    except OverflowError:
+        if not isinstance(value, str):
+            raise ValueError(label)
+        return parse_aware(value, label)
+    except TimeRangeError:
         problems.append(f"{label}: {short(value)} is out of range")
-        return None
-    return parsed
+    except ValueError:
+        problems.append(f"{label}: expected a date and time with offset, got {str(value)[:80]!r}")
+    return None
 
 
 def _blobs(raw: Any, where: str, problems: list[str]) -> dict[str, BlobInfo]:

@@ -10,13 +10,14 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlparse
 
 from kiosk.content.overrides import SettingsEntry, parse_entries
 from kiosk.errors import ContentError
-from kiosk.wire import LANGUAGES, LEVELS
+from kiosk.hours import parse_hours
+from kiosk.wire import LANGUAGES, LEVELS, TimeRangeError, parse_aware
 
 log = logging.getLogger(__name__)
 
@@ -347,25 +348,15 @@ def _date(value: Any, key: str, problems: _Problems) -> date | None:
 
 
 def _datetime(value: Any, key: str, problems: _Problems) -> datetime | None:
-    parsed: datetime | None = None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-    if parsed is None or parsed.tzinfo is None:
+    try:
+        return parse_aware(value, key)
+    except TimeRangeError:
+        problems.add(key, f"{short(value)} is out of range")
+    except ValueError:
         problems.add(
             key, f"expected a date and time with offset like 2026-03-21T09:00:00+04:00, got {short(value)}"
         )
-        return None
-    try:
-        parsed.astimezone(UTC)
-    except OverflowError:
-        problems.add(key, f"{short(value)} is out of range")
-        return None
-    return parsed
+    return None
 
 
 def _schedule(raw: Any, key: str, problems: _Problems) -> Schedule:
@@ -381,14 +372,10 @@ def _schedule(raw: Any, key: str, problems: _Problems) -> Schedule:
         weekdays = []
     hours: tuple[time, time] | None = None
     if "hours" in raw:
-        match = re.fullmatch(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})", str(raw["hours"]))
         try:
-            if not match:
-                raise ValueError
-            h1, m1, h2, m2 = (int(g) for g in match.groups())
-            hours = (time(h1, m1), time(h2 % 24, m2))
-        except ValueError:
-            problems.add(f"{key}.hours", f'expected hours like "09:00-18:00", got {short(raw.get("hours"))}')
+            hours = parse_hours(str(raw["hours"])[:40])
+        except ValueError as exc:
+            problems.add(f"{key}.hours", str(exc))
     return Schedule(
         _date(raw.get("from"), f"{key}.from", problems),
         _date(raw.get("until"), f"{key}.until", problems),

@@ -7,11 +7,8 @@ manifest last, each by an atomic rename, so a reader never sees a manifest whose
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from kiosk.atomic_file import write_atomically
 from kiosk.content.manifest import (
     BLOBS_DIR,
     MANIFEST_FILE,
@@ -240,13 +238,13 @@ def write_manifest(folder: Path, data: bytes, signature: bytes) -> None:
     Modified": both files' mtimes move strictly past the previous manifest's.
     """
     mtime = _next_mtime(folder / MANIFEST_FILE)
-    _atomic_write(folder / SIGNATURE_FILE, signature, mtime=mtime)
-    _atomic_write(folder / MANIFEST_FILE, data, mtime=mtime)
+    write_atomically(folder / SIGNATURE_FILE, signature, mtime=mtime)
+    write_atomically(folder / MANIFEST_FILE, data, mtime=mtime)
 
 
 def write_blob(target: Path, fill: Callable[[BinaryIO], object]) -> None:
     """Write a blob through a temporary file, fsynced and renamed into place."""
-    _atomic_write_from(target, fill)
+    write_atomically(target, fill)
 
 
 def _next_mtime(previous: Path) -> int:
@@ -260,36 +258,9 @@ def _next_mtime(previous: Path) -> int:
 
 def _atomic_copy(source: Path, target: Path) -> None:
     with source.open("rb") as reader:
-        _atomic_write_from(target, lambda handle: _copy(reader, handle))
+        write_atomically(target, lambda handle: _copy(reader, handle))
 
 
 def _copy(reader: BinaryIO, writer: BinaryIO) -> None:
     while chunk := reader.read(1 << 20):
         writer.write(chunk)
-
-
-def _atomic_write(target: Path, data: bytes, *, mtime: int | None = None) -> None:
-    _atomic_write_from(target, lambda handle: handle.write(data), mtime=mtime)
-
-
-def _atomic_write_from(target: Path, fill: Callable[[BinaryIO], object], *, mtime: int | None = None) -> None:
-    """Write through a hidden temporary file in the same folder, fsync, then rename into place."""
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fill(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        if mtime is not None:
-            os.utime(temp, (mtime, mtime))
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

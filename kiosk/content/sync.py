@@ -156,12 +156,10 @@ class ContentSync:
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store, data_dir: Path) -> ContentSync:
-        """Build from ``[content]``; a relative public_key path is relative to the config file."""
+        """Build from ``[content]`` (the config's loader made public_key absolute)."""
         key_path = Path(settings.content.public_key)
         if not settings.content.public_key:
             raise ConfigError("[content] public_key: needed when [content] url is set")
-        if not key_path.is_absolute() and settings.path is not None:
-            key_path = settings.path.parent / key_path
         return cls(
             settings.content.url,
             load_public_key(key_path),

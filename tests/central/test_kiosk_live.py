@@ -30,6 +30,7 @@ def live(qtbot: QtBot, fleet: Fleet, tmp_path: Path, data_dir: Path) -> Iterator
     app.window.resize(1920, 1080)
     app.window.show()
     qtbot.waitExposed(app.window)
+    qtbot.waitUntil(lambda: app.content.loaded)  # the first release is read in the thread pool
     try:
         yield app, core
     finally:
@@ -141,14 +142,16 @@ def test_the_admin_screen_says_how_reports_are_getting_through(
     queued = reporter.outbox.count()
     assert queued == 3  # the section, the language change and the heartbeat
     assert not reporter.send_pending().ok
-    screen.refresh()
+    with qtbot.waitSignal(screen.status_shown):  # read in the thread pool
+        app.admin.refresh()
     shown = screen.rows["reports"][1].text()
     assert "cannot be reached" in shown and shown.endswith(f"{queued} records waiting")
     assert screen.rows["reports"][0].text() == "Reports to the central server"
 
     fleet.server.start()
     qtbot.waitUntil(lambda: reporter.send_pending().ok, timeout=10_000)
-    screen.refresh()
+    with qtbot.waitSignal(screen.status_shown):  # read in the thread pool
+        app.admin.refresh()
     shown = screen.rows["reports"][1].text()
     assert f"sent {queued} records" in shown and shown.endswith("0 records waiting")
 

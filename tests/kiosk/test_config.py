@@ -113,8 +113,11 @@ def test_central_table_is_read_and_needs_a_token_file(tmp_path: Path) -> None:
     )
     central = load_settings(path).central
     assert (central.url, central.token_file, central.heartbeat_seconds, central.push) == (
-        "https://central.example/", "kiosk.token", 30, False
-    )  # fmt: skip
+        "https://central.example/",
+        str(tmp_path / "kiosk.token"),
+        30,
+        False,
+    )  # a name relative to the config file is made absolute once, when it loads
     assert central.network_url == "https://central.example/api/network"
     assert central.serves("https://central.example/channels/main") and not central.serves("https://other/x")
     path.write_text('[kiosk]\nid = "k"\n[central]\nurl = "https://central.example"\n', encoding="utf-8")
@@ -247,3 +250,22 @@ def test_a_public_key_that_is_a_device_or_huge_is_refused_without_reading_it(tmp
     huge.write_bytes(b"-" * (1 << 20))
     with pytest.raises(ConfigError, match="larger than 64 KiB"):
         load_public_key(huge)
+
+
+def test_files_named_relative_to_the_config_are_absolute_once_loaded(tmp_path: Path) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    (folder / "kiosk.token").write_text("gkk_token\n", encoding="utf-8")
+    path = folder / "kiosk.toml"
+    path.write_text(
+        '[content]\nurl = "https://cdn.example/main/"\npublic_key = "keys/content.pub"\n'
+        '[central]\nurl = "https://central.example/"\ntoken_file = "kiosk.token"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(path)
+    assert settings.content.public_key == str(folder / "keys" / "content.pub")
+    assert settings.central.token_file == str(folder / "kiosk.token")
+    path.write_text(
+        '[content]\nurl = "https://cdn.example/main/"\npublic_key = "/srv/content.pub"\n', encoding="utf-8"
+    )
+    assert load_settings(path).content.public_key == "/srv/content.pub"

@@ -18,6 +18,7 @@ def kiosk(qtbot: QtBot, core: KioskCore) -> Iterator[KioskApp]:
     app.window.resize(1920, 1080)
     app.window.show()
     qtbot.waitExposed(app.window)
+    qtbot.waitUntil(lambda: app.content.loaded)  # the first release is read in the thread pool
     yield app
     app.stop()
 

@@ -30,6 +30,7 @@ def service_kiosk(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     app.window.resize(1080, 1920)
     app.window.show()
     qtbot.waitExposed(app.window)
+    qtbot.waitUntil(lambda: app.content.loaded)  # the first release is read in the thread pool
     yield app
     app.stop()
     core.close()
@@ -40,7 +41,8 @@ def test_no_exit_to_desktop_under_the_service_and_problems_on_the_admin_screen(
 ) -> None:
     service_kiosk.languages.set_language("en")
     screen = service_kiosk.admin.screen
-    screen.refresh()
+    with qtbot.waitSignal(screen.status_shown):  # read in the thread pool
+        service_kiosk.admin.refresh()
     service_kiosk.window.show_overlay(screen)
     qtbot.waitUntil(lambda: screen.buttons["close"].isVisible())
     assert not screen.buttons["exit"].isVisible()

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt, QThreadPool
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -46,6 +46,7 @@ def kiosk(qtbot: QtBot, data_dir: Path, clock: FakeClock) -> Iterator[KioskApp]:
     app.window.resize(1920, 1080)
     app.window.show()
     qtbot.waitExposed(app.window)
+    qtbot.waitUntil(lambda: app.content.loaded)  # the first release is read in the thread pool
     app.idle.set_idle_seconds(3600)
     app.start(locked=True)
     yield app
@@ -66,7 +67,9 @@ def announce(kiosk: KioskApp, clock: FakeClock, *items: tuple[str, str, dict[str
         ]
         row.document = json.dumps(doc)
     kiosk.content.reload()
-    QApplication.processEvents()
+    assert QThreadPool.globalInstance().waitForDone(5000)  # the release is read in the thread pool
+    QApplication.processEvents()  # delivers it to the window (a queued signal), which posts its layout
+    QApplication.processEvents()  # the layout of the new band, as one call did when the read was inline
 
 
 def texts(words: str) -> dict[str, str]:

@@ -41,6 +41,7 @@ def test_published_release_reaches_the_screen_without_restart(
     qtbot.addWidget(kiosk.window)
     kiosk.window.resize(1920, 1080)
     kiosk.window.show()
+    qtbot.waitUntil(lambda: kiosk.content.loaded)  # the first release is read in the thread pool
     cards = kiosk.window.services_section.cards
     assert "item-0" not in [c.service.id for c in cards]  # starts on the demo content
     try:

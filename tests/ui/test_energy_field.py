@@ -209,9 +209,9 @@ def test_one_silent_device_of_three_shows_the_others_and_the_admin_names_it(
     assert (partial["power"], partial["total"], partial["live"]) == ("1.2 kW", "46.9 MWh", "Live")
     assert screen.live_dot.is_pulsing()
     core.energy = service
-    admin = AdminScreen(core.status)
+    admin = AdminScreen()
     qtbot.addWidget(admin)
-    admin.refresh()
+    admin.show_status(core.status())
     line = admin.rows["energy"][1].text()
     assert line.startswith("site: partial 2/3 · ") and "2 of 3 devices reporting" in line
     assert "not reporting: roof west (Fronius Solar API at" in line

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from kiosk.content.model import Announcement, LocalizedText
 from ui.app import KioskApp
@@ -70,10 +71,11 @@ def test_energy_charts_keep_room_to_draw(kiosk: KioskApp, size: tuple[int, int],
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("overlay", ["pin_pad", "screen"])
 def test_admin_pages_fit_the_screen_with_whole_buttons(
-    kiosk: KioskApp, size: tuple[int, int], overlay: str
+    kiosk: KioskApp, qtbot: QtBot, size: tuple[int, int], overlay: str
 ) -> None:
     page = getattr(kiosk.admin, overlay)
-    kiosk.admin.screen.refresh()
+    with qtbot.waitSignal(kiosk.admin.screen.status_shown):  # read in the thread pool
+        kiosk.admin.refresh()
     kiosk.window.show_overlay(page)
     lay_out(kiosk, size, large=False, language="az")
     assert (kiosk.window.width(), kiosk.window.height()) == size  # not pushed wider than the screen

@@ -64,6 +64,7 @@ def hostile_kiosk(qtbot: QtBot, data_dir: Path) -> Iterator[KioskApp]:
     app.window.resize(1920, 1080)
     app.window.show()
     qtbot.waitExposed(app.window)
+    qtbot.waitUntil(lambda: app.content.loaded)  # the first release is read in the thread pool
     yield app
     app.stop()
     core.close()

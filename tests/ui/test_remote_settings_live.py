@@ -42,6 +42,7 @@ def test_synced_release_changes_language_hours_idle_time_and_pin_live(
     create_application([])
     kiosk = KioskApp(core)
     qtbot.addWidget(kiosk.window)
+    qtbot.waitUntil(lambda: kiosk.content.loaded)  # the first release is read in the thread pool
     assert kiosk.languages.default == "az" and not kiosk.admin.guard.stored_hash
     try:
         with qtbot.waitSignal(kiosk.content.changed, timeout=15_000):
@@ -50,7 +51,8 @@ def test_synced_release_changes_language_hours_idle_time_and_pin_live(
         assert kiosk.window.display_hours == DisplayHours.parse("09:00-18:00", [1, 2, 3, 4, 5])
         assert kiosk.idle._timer.interval() == 90_000
         assert kiosk.admin.guard.stored_hash == PIN
-        kiosk.admin.screen.refresh()
+        with qtbot.waitSignal(kiosk.admin.screen.status_shown):  # read in the thread pool
+            kiosk.admin.refresh()
         shown = kiosk.admin.screen.rows["settings"][1].text()
         assert shown.startswith("settings from release 1:") and "admin.pin_hash" in shown
     finally:

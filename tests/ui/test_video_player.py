@@ -191,6 +191,7 @@ def test_video_section_plays_the_demo_campaign_with_subtitles_in_the_visitors_la
     qtbot.addWidget(kiosk.window)
     kiosk.window.resize(1920, 1080)
     kiosk.window.show()
+    qtbot.waitUntil(lambda: kiosk.content.loaded)  # the first release is read in the thread pool
     section = kiosk.window.video_section
     assert section.has_video()
     kiosk.window.show_section("video")

@@ -29,6 +29,7 @@ def make_kiosk(qtbot: QtBot, core: KioskCore, clock: FakeClock) -> KioskApp:
     app.window.resize(1920, 1080)
     app.window.show()
     qtbot.waitExposed(app.window)
+    qtbot.waitUntil(lambda: app.content.loaded)  # the first release is read in the thread pool
     return app
 
 
@@ -129,8 +130,9 @@ def enter(kiosk: KioskApp, qtbot: QtBot, pin: str) -> None:
 
 def test_long_press_and_right_pin_open_the_admin_screen(kiosk: KioskApp, qtbot: QtBot) -> None:
     open_pin_pad(kiosk, qtbot)
-    enter(kiosk, qtbot, "2468")
     screen = kiosk.admin.screen
+    with qtbot.waitSignal(screen.status_shown):  # the status is read in the thread pool
+        enter(kiosk, qtbot, "2468")
     assert kiosk.window.overlays.currentWidget() is screen
     assert screen.rows["kiosk"][1].text().startswith("demo-kiosk")
     assert "0" in screen.rows["release"][1].text()
@@ -179,7 +181,8 @@ def test_announcement_overrides_every_section_until_it_expires(
     window = kiosk.window
     start = clock.now - timedelta(minutes=1)
     publish_announcement(kiosk.core, start.isoformat(), (start + timedelta(minutes=31)).isoformat())
-    kiosk.content.reload()
+    with qtbot.waitSignal(kiosk.content.changed):  # read in the thread pool
+        kiosk.content.reload()
     assert window.overlays.currentWidget() is window.announcement_view
     assert "Emergency" not in window.announcement_view.level.text()  # Azerbaijani
     assert window.announcement_view.text.text() == "Mərkəz bu gün 15:00-da bağlanır"
