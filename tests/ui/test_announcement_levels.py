@@ -200,20 +200,13 @@ def test_a_band_is_hidden_without_announcements(qtbot: QtBot) -> None:
     assert band.isHidden() and band.pages == []
 
 
-CRAMPED = pytest.mark.xfail(
-    strict=True,
-    reason="large text in landscape: the energy section has no height to spare, so any band squeezes its "
-    "figures; needs the energy section to give up spacing when a band shows (reported, not done)",
-)
-
-
 @pytest.mark.parametrize(
     ("size", "large"),
     [
         ((1920, 1080), False),
         ((1080, 1920), False),
         ((1080, 1920), True),
-        pytest.param((1920, 1080), True, marks=CRAMPED),
+        ((1920, 1080), True),
     ],
 )
 def test_the_energy_section_keeps_its_room_under_a_warning_band(

@@ -16,7 +16,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QFontMetricsF, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.energy.equivalents import Equivalents
@@ -44,6 +44,11 @@ _Chart = TypeVar("_Chart", PowerChart, DayBars)
 
 EQUIVALENT_SECONDS = 8
 STATE_REFRESH_SECONDS = 15
+# the vertical margins and gaps scale with the section's height in lines of the charts' font: all of
+# them from ROOMY_LINES up, down to TIGHTEST of them at CRAMPED_LINES (large text with a band above)
+ROOMY_LINES = 26.0
+CRAMPED_LINES = 18.0
+TIGHTEST = 0.4
 SILENT_AFTER_S = 120.0  # no snapshot for this long: the feed itself has gone quiet, say so
 EQUIVALENT_ORDER = (
     ("total", "trees"),
@@ -107,6 +112,7 @@ class EnergySection(Section):
         self._network_received: _Received | None = None
         self.timezone = ZoneInfo("Asia/Baku")
         self.equivalent_index = 0
+        self._spacing: tuple[int, ...] = ()  # the margins and gaps applied, to skip re-applying them
 
         self.power = StatTile(hero=True)
         self.live_dot = LiveIndicator()
@@ -474,22 +480,52 @@ class EnergySection(Section):
             for widget in (self, *self.findChildren(QWidget)):
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
-        self.body.setSpacing(metrics.px(10))
-        for tile in (self.power, self.today, self.total, self.co2_today, self.co2_total):
-            tile.set_margins(metrics.px(24))
-        pad = metrics.px(20)
-        self._equivalent_layout.setContentsMargins(0, metrics.px(10), 0, 0)
-        self._network_layout.setContentsMargins(pad, metrics.px(14), pad, metrics.px(14))
-        self._network_layout.setSpacing(metrics.px(6))
+        self._spacing = ()  # new metrics: apply anew
+        self._space_out()
+        self._arrange()
+
+    def _room(self) -> float:
+        """How much of the full vertical spacing the height allows, from 1 (all) down to ``TIGHTEST``.
+
+        Measured in lines of the charts' font, so large text and a band above (less height) both count:
+        the figures and the charts' lines come first, the air between them gives way.
+        """
+        lines = self.height() / QFontMetricsF(self.curve.font()).height()
+        return min(1.0, max(TIGHTEST, (lines - CRAMPED_LINES) / (ROOMY_LINES - CRAMPED_LINES)))
+
+    def _space_out(self) -> None:
+        """Margins and gaps for the metrics, the vertical ones scaled by the room the height leaves."""
+        metrics, room = self.metrics, self._room()
+
+        def tall(value: float) -> int:
+            return metrics.px(value * room)
+
+        spacing = (metrics.px(40), tall(28), tall(10), metrics.px(24), tall(14), metrics.px(20), tall(12))
+        if spacing == self._spacing:
+            return
+        self._spacing = spacing
+        side, top, gap, tile, tile_top, pad, chart_top = spacing
+        self.body.setContentsMargins(side, top, side, top)
+        self.body.setSpacing(gap)
+        for panel in (self.power, self.today, self.total, self.co2_today, self.co2_total):
+            panel.set_margins(tile, tile_top)
+        self._equivalent_layout.setContentsMargins(0, gap, 0, 0)
+        self._network_layout.setContentsMargins(pad, tile_top, pad, tile_top)
+        self._network_layout.setSpacing(tall(6))
         self._network_figures.setHorizontalSpacing(metrics.px(24))
         self._network_figures.setVerticalSpacing(0)
-        for panel in (self.curve_panel, self.bars_panel):
-            chart_layout = panel.layout()
+        for chart_panel in (self.curve_panel, self.bars_panel):
+            chart_layout = chart_panel.layout()
             assert chart_layout is not None
-            chart_layout.setContentsMargins(pad, metrics.px(12), pad, metrics.px(12))
-            chart_layout.setSpacing(metrics.px(8))
-        self.grid.setSpacing(metrics.px(16))
-        self._arrange()
+            chart_layout.setContentsMargins(pad, chart_top, pad, chart_top)
+            chart_layout.setSpacing(tall(8))
+        self.grid.setHorizontalSpacing(metrics.px(16))
+        self.grid.setVerticalSpacing(tall(16))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height():
+            self._space_out()
 
     def _arrange(self) -> None:
         """Place the panels for the orientation: figures in a band above the charts, or one column."""

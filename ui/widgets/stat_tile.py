@@ -118,8 +118,10 @@ class StatTile(QFrame):
         """Something under the figure (the hero tile's rotating equivalent)."""
         self._layout.addWidget(widget)
 
-    def set_margins(self, pixels: int) -> None:
-        self._layout.setContentsMargins(pixels, round(pixels * 0.6), pixels, round(pixels * 0.6))
+    def set_margins(self, pixels: int, vertical: int | None = None) -> None:
+        """Side margins of ``pixels``; top and bottom ``vertical`` (default 0.6 of the sides)."""
+        vertical = round(pixels * 0.6) if vertical is None else vertical
+        self._layout.setContentsMargins(pixels, vertical, pixels, vertical)
         self.caption_row.setSpacing(max(6, pixels // 2))
 
     def set_figure(self, value: str, unit: str) -> None:
