@@ -39,15 +39,37 @@ EnergyHistoryView = tuple[date, list[tuple[datetime, float]], list[tuple[date, f
 """What the charts draw: the local day, its 5-minute curve (W) and the energy of recent days (Wh)."""
 
 
-class BackgroundJob(QRunnable):
-    """Runs a callable in Qt's thread pool (core I/O never runs on the GUI thread)."""
+class _Relay(QObject):
+    """Carries values from another thread to one receiver on the GUI thread.
 
-    def __init__(self, work: Callable[[], object]) -> None:
+    The relay belongs to whoever emits (a job, a sync callback), never to the receiver: when the receiver
+    is deleted first (a window closed while its read was in flight), Qt drops the queued connection and
+    the emit goes nowhere, instead of emitting on a deleted object.
+    """
+
+    ready = Signal(object)
+
+    def __init__(self, receiver: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.ready.connect(receiver, Qt.ConnectionType.QueuedConnection)
+
+
+class BackgroundJob(QRunnable):
+    """Runs a callable in Qt's thread pool (core I/O never runs on the GUI thread).
+
+    With ``on_result``, what the callable returns (unless None) is handed to ``on_result`` on the
+    receiver's thread; if the receiver is gone by then, the result is dropped.
+    """
+
+    def __init__(self, work: Callable[[], object], on_result: Callable[[Any], None] | None = None) -> None:
         super().__init__()
         self._work = work
+        self._relay = None if on_result is None else _Relay(on_result)
 
     def run(self) -> None:
-        self._work()
+        value = self._work()
+        if self._relay is not None and value is not None:
+            self._relay.ready.emit(value)
 
 
 class EnergyFeed(QObject):
@@ -95,13 +117,14 @@ class EnergyFeed(QObject):
         if not self._busy.acquire(blocking=False):
             return
         wants_history = self.isSignalConnected(QMetaMethod.fromSignal(self.history_updated))
-        QThreadPool.globalInstance().start(BackgroundJob(lambda: self._poll_in_worker(wants_history)))
+        job = BackgroundJob(lambda: self._poll_in_worker(wants_history), self._deliver)
+        QThreadPool.globalInstance().start(job)
 
     def refresh_history(self) -> None:
         """Read the charts' history after the next poll whatever the slot (e.g. after a restore)."""
         self._history_at = None
 
-    def _poll_in_worker(self, wants_history: bool) -> None:
+    def _poll_in_worker(self, wants_history: bool) -> tuple[EnergySnapshot, EnergyHistoryView | None] | None:
         history: EnergyHistoryView | None = None
         try:
             snapshot: EnergySnapshot = self.service.poll_once()
@@ -109,9 +132,13 @@ class EnergyFeed(QObject):
                 history = self._read_history()
         except Exception:  # a bug in a source must not kill the feed: log it and keep polling
             log.exception("Energy poll failed unexpectedly")
-            return
+            return None
         finally:
             self._busy.release()
+        return snapshot, history
+
+    def _deliver(self, polled: tuple[EnergySnapshot, EnergyHistoryView | None]) -> None:
+        snapshot, history = polled
         self.updated.emit(snapshot)
         if history is not None:
             self.history_updated.emit(*history)
@@ -151,8 +178,6 @@ class ContentFeed(QObject):
     """
 
     changed = Signal(object)  # Content, immutable, delivered on the GUI thread
-    _read = Signal(int, object)  # emitted from a worker: the reload's number and what it read
-    _activated = Signal(int)  # emitted from the sync thread, delivered on the GUI thread
 
     def __init__(self, library: ContentLibrary, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -160,8 +185,7 @@ class ContentFeed(QObject):
         self.content: Content = NO_CONTENT
         self._requested = 0
         self._shown = 0
-        self._read.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
-        self._activated.connect(self._on_activated)
+        self._activation = _Relay(self._on_activated)  # the sync thread calls it; outlives this feed
 
     @property
     def loaded(self) -> bool:
@@ -170,24 +194,24 @@ class ContentFeed(QObject):
 
     def watch(self, sync: ContentSyncService) -> None:
         """Reload whenever the sync switches to another release: the screen updates without restart."""
-        sync.on_release_activated = self._activated.emit
+        sync.on_release_activated = self._activation.ready.emit
 
     def reload(self) -> None:
         """Read the active release in the thread pool; ``changed`` follows when it has been read."""
         self._requested += 1
-        number, library, read = self._requested, self.library, self._read
+        number, library = self._requested, self.library
 
-        def work() -> None:
+        def work() -> tuple[int, Content] | None:
             try:
-                content = library.active()
+                return number, library.active()
             except Exception:  # the screen keeps what it shows; the next reload tries again
                 log.exception("Reading the active release failed")
-                return
-            read.emit(number, content)
+                return None
 
-        QThreadPool.globalInstance().start(BackgroundJob(work))
+        QThreadPool.globalInstance().start(BackgroundJob(work, self._on_read))
 
-    def _on_read(self, number: int, content: Content) -> None:
+    def _on_read(self, read: tuple[int, Content]) -> None:
+        number, content = read
         if number <= self._shown:
             return
         self._shown = number
@@ -206,31 +230,29 @@ class StatusFeed(QObject):
     """
 
     loaded = Signal(object)  # KioskStatus, delivered on the GUI thread
-    _read = Signal(int, object)  # emitted from a worker
 
     def __init__(self, status: Callable[[], KioskStatus], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._status = status
         self._requested = 0
         self._delivered = 0
-        self._read.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
 
     def load(self) -> None:
         """Read the status in a worker; ``loaded`` follows."""
         self._requested += 1
-        number, status, read = self._requested, self._status, self._read
+        number, status = self._requested, self._status
 
-        def work() -> None:
+        def work() -> tuple[int, KioskStatus] | None:
             try:
-                value = status()
+                return number, status()
             except Exception:  # the admin screen keeps the last status; staff can open it again
                 log.exception("Reading the kiosk status failed")
-                return
-            read.emit(number, value)
+                return None
 
-        QThreadPool.globalInstance().start(BackgroundJob(work))
+        QThreadPool.globalInstance().start(BackgroundJob(work, self._on_read))
 
-    def _on_read(self, number: int, status: KioskStatus) -> None:
+    def _on_read(self, read: tuple[int, KioskStatus]) -> None:
+        number, status = read
         if number <= self._delivered:
             return
         self._delivered = number

@@ -7,16 +7,21 @@ store answers only when the test lets go: a read on the GUI thread would freeze 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import cast
 
 import pytest
-from PySide6.QtCore import QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from kiosk.content.releases import install_release
+from kiosk.status import KioskStatus
 from tests.content_docs import document, service
 from ui.app import KioskApp
+from ui.bridge import StatusFeed
 
 TICK_MS = 10
 TICKS_WHILE_LOCKED = 5  # the GUI thread handled this many timer events while a read was waiting
@@ -83,3 +88,37 @@ def test_the_admin_status_arrives_while_the_gui_keeps_running_on_a_locked_store(
         locked_store.execute("ROLLBACK")
     assert screen.rows["release"][1].text() == f"{kiosk.content.content.release} (bundled demo content)"
     assert screen.rows["disk"][1].text() != ""
+
+
+def test_a_feed_deleted_while_its_read_is_in_the_pool_drops_the_answer(qtbot: QtBot) -> None:
+    """A window closed during a slow read: the worker's answer must go nowhere, not raise in the pool.
+
+    (Before, the worker emitted on the deleted feed: "RuntimeError: Signal source has been deleted".)
+    """
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_status() -> KioskStatus:
+        started.set()
+        release.wait(5)
+        return cast(KioskStatus, object())
+
+    feed = StatusFeed(slow_status)
+    delivered: list[object] = []
+    feed.loaded.connect(delivered.append)
+    feed.load()
+    assert started.wait(5)
+    shiboken6.delete(feed)  # what a parent does to its children when the window goes
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+    assert delivered == []
+
+
+def test_a_live_feed_still_gets_its_answer_through_the_job(qtbot: QtBot) -> None:
+    answer = cast(KioskStatus, object())
+    feed = StatusFeed(lambda: answer)
+    with qtbot.waitSignal(feed.loaded, timeout=5000) as got:
+        feed.load()
+    assert got.args == [answer]
