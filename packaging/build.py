@@ -7,6 +7,8 @@ Usage (from the repository, after ``scripts/bootstrap.sh dev``; ``packaging/buil
 Writes ``<out>/green-kiosk_<version>_amd64.deb`` and leaves the bundle in ``<work>/bundle/green-kiosk``.
 The version is pyproject.toml's ``[project] version``: the one place it is set. ``--version`` overrides it
 (the package and the bundle's metadata alike) to make an older or newer package for upgrade tests.
+PyInstaller runs in ``.venv-build/``, made on first use from ``requirements/kiosk.txt`` and the dev lock's
+PyInstaller pins (hashes required), so the bundle holds only what the kiosk runs with, never the dev tools.
 Plain standard library, so the tests can import it (``packaging`` itself is not a Python package).
 """
 
@@ -31,6 +33,13 @@ SPEC = ROOT / "packaging" / "green-kiosk.spec"
 PACKAGE = "green-kiosk"
 APP_DIR = Path("opt/green-kiosk")
 EXECUTABLES = ("green-kiosk", "kioskctl")
+# The build runs in its own environment: the kiosk's run-time lock plus PyInstaller, nothing of the dev
+# tools (a bundle built from .venv carried psycopg, greenlet, playwright … that the kiosk never loads).
+BUILD_VENV = ROOT / ".venv-build"
+RUNTIME_LOCK = ROOT / "requirements" / "kiosk.txt"
+DEV_LOCK = ROOT / "requirements" / "dev.txt"
+# PyInstaller and what it needs, with the versions and hashes of the dev lock (the one place they are pinned).
+BUILD_TOOLS = ("altgraph", "packaging", "pyinstaller", "pyinstaller-hooks-contrib", "setuptools")
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,54 @@ def project_version() -> str:
         return str(tomllib.load(handle)["project"]["version"])
 
 
-def build_translations() -> None:
+def build_tool_pins(dev_lock: Path = DEV_LOCK) -> str:
+    """The BUILD_TOOLS entries of the dev lock, hashes included, as a requirements file's text."""
+    entries: dict[str, str] = {}
+    lines = dev_lock.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        name = re.match(r"^([A-Za-z0-9_.-]+)==", line)
+        if name is None or name.group(1).lower() not in BUILD_TOOLS:
+            continue
+        block = [line]
+        for following in lines[index + 1 :]:
+            if not block[-1].endswith("\\"):
+                break
+            block.append(following)
+        entries[name.group(1).lower()] = "\n".join(block) + "\n"
+    missing = sorted(set(BUILD_TOOLS) - set(entries))
+    if missing:
+        raise SystemExit(f"{dev_lock} pins no {', '.join(missing)}: run scripts/lock.sh")
+    return "".join(entries[name] for name in BUILD_TOOLS)
+
+
+def build_environment(venv: Path = BUILD_VENV) -> Path:
+    """The build's Python: a venv with only the run-time lock, PyInstaller and the project itself.
+
+    Made once and reused while the locks and pyproject.toml are unchanged (a stamp, as in
+    scripts/bootstrap.sh), so the packaging tests pay for it on their first run only.
+    """
+    pins = build_tool_pins()
+    wanted = hashlib.sha256(
+        RUNTIME_LOCK.read_bytes() + pins.encode() + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
+    python = venv / "bin" / "python"
+    stamp = venv / ".green-kiosk-build"
+    if python.exists() and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == wanted:
+        return python
+    print(f"== Creating the build environment {venv} (run-time lock and PyInstaller only)", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    tools = venv / "build-tools.txt"
+    tools.write_text(pins, encoding="utf-8")
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--require-hashes", "-r", str(RUNTIME_LOCK), "-r", str(tools)], check=True)
+    subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
+    stamp.write_text(wanted + "\n", encoding="utf-8")
+    return python
+
+
+def build_translations(python: Path) -> None:
     """Compile the .ts sources to .qm (the set-up does it too; a build must never ship without them)."""
-    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    lrelease = python.with_name("pyside6-lrelease")
     for ts in sorted((ROOT / "translations").glob("*.ts")):
         qm = ts.with_suffix(".qm")
         if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
@@ -61,11 +115,12 @@ def build_translations() -> None:
 
 def build_bundle(work: Path) -> Path:
     """Run PyInstaller on the spec; returns the one-folder bundle (``<work>/bundle/green-kiosk``)."""
-    build_translations()
+    python = build_environment()
+    build_translations(python)
     dist = work / "bundle"
     subprocess.run(
         [
-            sys.executable,
+            str(python),
             "-m",
             "PyInstaller",
             str(SPEC),

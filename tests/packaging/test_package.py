@@ -61,6 +61,30 @@ def test_bundle_leaves_out_what_the_kiosk_does_not_use(packaged: Packaged) -> No
     assert size_mb < 300, "the bundle grew: check what PyInstaller collected"
 
 
+def locked_names(lock: Path) -> set[str]:
+    """The distributions a lock pins, as import-style names (``psycopg-binary`` -> ``psycopg_binary``)."""
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==", lock.read_text(encoding="utf-8"), re.MULTILINE)
+    return {name.lower().replace("-", "_") for name in pins}
+
+
+def bundled_top_level_names(bundle: Path) -> set[str]:
+    """Every top-level module of the bundle: its Python archive, extension folders and package metadata."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(bundle / "kioskctl")).open_embedded_archive("PYZ.pyz")
+    names = {module.split(".")[0] for module in archive.toc}
+    names |= {entry.name.split("-")[0].split(".")[0] for entry in (bundle / "_internal").iterdir()}
+    return {name.lower() for name in names}
+
+
+def test_bundle_holds_no_package_of_the_development_environment(packaged: Packaged) -> None:
+    development_only = locked_names(REPO_ROOT / "requirements/dev.txt") - locked_names(
+        REPO_ROOT / "requirements/kiosk.txt"
+    )
+    assert "psycopg_binary" in development_only  # the comparison sees what a dev-venv build carried
+    assert sorted(bundled_top_level_names(packaged.bundle) & development_only) == []
+
+
 def test_every_library_the_bundle_needs_is_inside_it_or_a_dependency(packaged: Packaged) -> None:
     internal = packaged.bundle / "_internal"
     env = dict(os.environ, LD_LIBRARY_PATH=str(internal))
