@@ -117,7 +117,8 @@ class Previews:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._queue: queue.Queue[_Job | None] = queue.Queue(QUEUE_LENGTH)
+        self._idle = threading.Condition(self._lock)
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._jobs: dict[tuple[str, Variant], _Job] = {}
         self._failed: dict[tuple[str, Variant], tuple[str, float]] = {}
         self._renderer: _Renderer | None = None
@@ -181,11 +182,10 @@ class Previews:
             if failed is not None and self.clock() - failed[1] < FAILURE_HOLD_S:
                 return PreviewState("failed", message=failed[0])
             self._failed.pop(key, None)
-            job = _Job(sha, variant, manifest, blob_dir)
-            try:
-                self._queue.put_nowait(job)
-            except queue.Full:
+            if len(self._jobs) > QUEUE_LENGTH:  # one rendering, QUEUE_LENGTH waiting
                 return PreviewState("busy")
+            job = _Job(sha, variant, manifest, blob_dir)
+            self._queue.put(job)
             self._jobs[key] = job
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name="preview-worker", daemon=True)
@@ -235,6 +235,13 @@ class Previews:
             finally:
                 with self._lock:
                     self._jobs.pop(key, None)
+                    if not self._jobs:
+                        self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no preview is queued or rendering (for tests and an orderly stop); False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._jobs, timeout)
 
     def _render(self, job: _Job) -> None:
         python, reason = self.renderer()
@@ -292,8 +299,7 @@ class Previews:
     def close(self) -> None:
         """Let the worker end after the render it is doing (a child has its own deadline)."""
         if self._thread is not None and self._thread.is_alive():
-            with contextlib.suppress(queue.Full):  # a daemon thread: it ends with the server anyway
-                self._queue.put_nowait(None)
+            self._queue.put(None)
 
 
 def _probe(python: Path) -> str:
