@@ -172,7 +172,12 @@ def _pictures(
         sections.append(picture(f"services-page{page}", texts["view_services_page"].format(n=page)))
         page += 1
     services = [
-        picture(f"service-{s.id}", texts["view_service"].format(title=s.title.get(variant.language)))
+        picture(
+            f"service-{s.id}",
+            texts["view_featured" if s.featured else "view_service"].format(
+                title=s.title.get(variant.language)
+            ),
+        )
         for s in content.services
         if f"service-{s.id}" in views
     ]

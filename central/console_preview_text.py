@@ -12,7 +12,7 @@ AZ: dict[str, str] = {
     "preview_explain": (
         "Kioskun öz proqramı bu məzmunu ekransız çəkir: kiosklar onu məhz belə göstərəcək. "
         "Hər xidmət elementi bütün mərkəzlər üçün göstərilir; elanlar öz vaxtından asılı olmayaraq "
-        "ayrıca şəkildə göstərilir."
+        "ayrıca şəkildə göstərilir. Enerji rəqəmləri nümayiş üçün simulyasiya edilmiş stansiyadandır."
     ),
     "preview_back": "Kanala qayıt",
     "preview_language": "Məzmunun dili",
@@ -28,6 +28,7 @@ AZ: dict[str, str] = {
     "view_services": "Xidmətlər",
     "view_services_page": "Xidmətlər, ekran {n}",
     "view_service": "{title}",
+    "view_featured": "{title} (seçilmiş: gözləmə rejimində göstərilir)",
     "view_announcement": "{text}",
     "preview_open": "tam ölçüdə aç",
     "preview_rendered": "{n} şəkil, {seconds} saniyəyə çəkilib.",
@@ -50,7 +51,7 @@ EN: dict[str, str] = {
     "preview_explain": (
         "The kiosk's own program draws this content offscreen: kiosks will show it exactly like this. "
         "Every item is shown as if for every centre; each announcement has its own picture, whatever "
-        "its times."
+        "its times. The energy figures come from the simulated demo plant."
     ),
     "preview_back": "Back to the channel",
     "preview_language": "Content language",
@@ -66,6 +67,7 @@ EN: dict[str, str] = {
     "view_services": "Services",
     "view_services_page": "Services, screen {n}",
     "view_service": "{title}",
+    "view_featured": "{title} (featured: shown by the attract loop)",
     "view_announcement": "{text}",
     "preview_open": "open full size",
     "preview_rendered": "{n} pictures, drawn in {seconds} seconds.",

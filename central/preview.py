@@ -219,6 +219,7 @@ class Previews:
 
     # --- the worker -----------------------------------------------------------------------------
     def _work(self) -> None:
+        self.trim()
         while True:
             job = self._queue.get()
             if job is None:
@@ -278,7 +279,13 @@ class Previews:
         self.trim()
 
     def trim(self) -> None:
-        """Remove the least recently seen previews until the cache is within ``cache_mb``."""
+        """Remove the least recently seen previews until the cache is within ``cache_mb``, and the
+        working folders of renders a stopped server left behind."""
+        stale = time.time() - 2 * self.settings.timeout_seconds - 60
+        for work in self.cache_dir.glob("render-*"):
+            with contextlib.suppress(OSError):
+                if work.stat().st_mtime < stale:
+                    shutil.rmtree(work, ignore_errors=True)
         sets = []
         for folder in self.cache_dir.glob("*/*-*"):
             try:

@@ -231,7 +231,13 @@ def test_the_cache_keeps_the_most_recently_seen_previews_within_its_bound(tmp_pa
         os.utime(folder, (1_000_000 + age, 1_000_000 + age))
     assert previews.image("c" * 64, variant, "energy_az_1920x1080.png") is not None
     os.utime(previews.folder("c" * 64, variant))  # seen now
+    left = previews.cache_dir / "render-left-by-a-stopped-server"
+    (left / "out").mkdir(parents=True)
+    os.utime(left, (1_000_000, 1_000_000))
+    busy = previews.cache_dir / "render-now"
+    busy.mkdir()
     previews.trim()
+    assert not left.exists() and busy.exists()
     kept = sorted(p.parent.name[:1] for p in previews.cache_dir.glob("*/az-landscape"))
     assert kept == ["a", "c"]  # b, the least recently seen, went; 8 MB are within 10 MB
     assert not (previews.cache_dir / ("b" * 64)).exists()
