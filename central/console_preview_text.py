@@ -32,7 +32,7 @@ AZ: dict[str, str] = {
     "view_announcement": "{text}",
     "preview_open": "tam ölçüdə aç",
     "preview_rendered": "{n} şəkil, {seconds} saniyəyə çəkilib.",
-    "preview_rendering": "Çəkilir… Bu səhifə özü yenilənəcək (adətən 5–15 saniyə).",
+    "preview_rendering": "Çəkilir… Bu səhifə özü yenilənəcək (adətən 5–20 saniyə).",
     "preview_queued": "Növbədədir: önizləmələr bir-bir çəkilir. Bu səhifə özü yenilənəcək.",
     "preview_busy": "Server indi başqa önizləmələri çəkir. Bir dəqiqədən sonra yenidən cəhd edin.",
     "preview_failed": "Önizləmə çəkilə bilmədi: {reason}. Bir dəqiqədən sonra yenidən cəhd ediləcək.",
@@ -40,7 +40,7 @@ AZ: dict[str, str] = {
     "preview_unavailable": (
         "Önizləməni kioskun proqramı çəkir, o isə Qt (PySide6) tələb edir; serverin öz mühitində Qt yoxdur. "
         "Qoşmaq üçün serveri bir dəfə belə başladın: ./central.sh --data QOVLUQ serve --preview "
-        "(kioskun paketlərini ayrıca .venv-preview qovluğuna qurur, təxminən 450 MB), və ya "
+        "(kioskun paketlərini ayrıca .venv-preview qovluğuna qurur, təxminən 740 MB), və ya "
         'konfiqurasiyada [preview] python = "…/bin/python" göstərin. Səbəb: {reason}'
     ),
 }
@@ -71,7 +71,7 @@ EN: dict[str, str] = {
     "view_announcement": "{text}",
     "preview_open": "open full size",
     "preview_rendered": "{n} pictures, drawn in {seconds} seconds.",
-    "preview_rendering": "Rendering… This page reloads by itself (usually 5 to 15 seconds).",
+    "preview_rendering": "Rendering… This page reloads by itself (usually 5 to 20 seconds).",
     "preview_queued": "Queued: previews are drawn one at a time. This page reloads by itself.",
     "preview_busy": "The server is drawing other previews now. Try again in a minute.",
     "preview_failed": "The preview could not be drawn: {reason}. It is tried again after a minute.",
@@ -80,7 +80,7 @@ EN: dict[str, str] = {
         "Previews are drawn by the kiosk's program, which needs Qt (PySide6); the server's own "
         "environment has no Qt. To enable them, start the server once with "
         "./central.sh --data DIR serve --preview (it installs the kiosk's packages into a separate "
-        '.venv-preview, about 450 MB), or set [preview] python = "…/bin/python" in the config. '
+        '.venv-preview, about 740 MB), or set [preview] python = "…/bin/python" in the config. '
         "Reason: {reason}"
     ),
 }
