@@ -233,6 +233,10 @@ class Previews:
                 log.warning("Preview %s %s failed: %s", job.sha[:12], job.variant.name, exc)
                 with self._lock:
                     self._failed[key] = (str(exc), self.clock())
+            except Exception as exc:  # the worker's boundary: one bad render must not stop the next
+                log.exception("Preview %s %s failed unexpectedly", job.sha[:12], job.variant.name)
+                with self._lock:
+                    self._failed[key] = (f"unexpected error: {exc}", self.clock())
             finally:
                 with self._lock:
                     self._jobs.pop(key, None)
