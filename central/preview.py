@@ -184,13 +184,14 @@ class Previews:
             self._failed.pop(key, None)
             if len(self._jobs) > QUEUE_LENGTH:  # one rendering, QUEUE_LENGTH waiting
                 return PreviewState("busy")
+            ahead = len(self._jobs)
             job = _Job(sha, variant, manifest, blob_dir)
             self._queue.put(job)
             self._jobs[key] = job
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name="preview-worker", daemon=True)
                 self._thread.start()
-        return PreviewState("queued")
+        return PreviewState("queued" if ahead else "rendering")
 
     def folder(self, sha: str, variant: Variant) -> Path:
         return self.cache_dir / sha / variant.name

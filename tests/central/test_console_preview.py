@@ -198,6 +198,7 @@ def test_one_render_at_a_time_a_short_queue_then_busy_and_failures_said(
             answers.append(browser.get(f"{base}?lang={lang}&screen={screen}", timeout=5))
     assert [a.status_code for a in answers] == [200] * 5 + [503]  # one rendering, four waiting, then busy
     assert texts["preview_busy"] in answers[-1].text and answers[-1].headers["Retry-After"] == "30"
+    assert texts["preview_rendering"] in answers[0].text  # nothing ahead of it
     assert texts["preview_queued"] in answers[2].text and '<meta http-equiv="refresh"' in answers[2].text
     release.touch()
     assert previews.wait_idle(30)
