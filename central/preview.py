@@ -181,7 +181,8 @@ class Previews:
             failed = self._failed.get(key)
             if failed is not None and self.clock() - failed[1] < FAILURE_HOLD_S:
                 return PreviewState("failed", message=failed[0])
-            self._failed.pop(key, None)
+            now = self.clock()  # failures past their hold are forgotten: the table stays small
+            self._failed = {k: v for k, v in self._failed.items() if now - v[1] < FAILURE_HOLD_S}
             if len(self._jobs) > QUEUE_LENGTH:  # one rendering, QUEUE_LENGTH waiting
                 return PreviewState("busy")
             ahead = len(self._jobs)
