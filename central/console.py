@@ -33,6 +33,7 @@ from central.drafts import (
     params_of,
 )
 from central.errors import CentralError, NotFound
+from central.preview import Previews
 from central.release_notes import ReleaseNotes
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
@@ -63,11 +64,12 @@ SECURITY_HEADERS = {
 class Console:
     """What the console's routes share: the service, the sessions, the login brake and the templates."""
 
-    def __init__(self, central: Central) -> None:
+    def __init__(self, central: Central, previews: Previews | None = None) -> None:
         self.central = central
         self.sessions = ConsoleSessions(central)
         self.throttle = LoginThrottle(lambda: central.clock())
         self.routers: list[APIRouter] = []
+        self.previews = previews or Previews(central.data_dir / "previews")
         self.release_notes = ReleaseNotes(central.publishing)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -226,11 +228,15 @@ class _PublicRoute(_ConsoleRoute):
     public = True
 
 
-def install_console(app: FastAPI, central: Central) -> None:
-    """Add the console's routes to the server's application (and ``/`` → ``/console/``)."""
-    console = Console(central)
+def install_console(app: FastAPI, central: Central, previews: Previews | None = None) -> None:
+    """Add the console's routes to the server's application (and ``/`` → ``/console/``).
+
+    ``previews``: the preview worker (default: one that looks for the kiosk's renderer in this checkout).
+    """
+    console = Console(central, previews)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
+    from central.console_preview import preview_router
     from central.console_reports import reports_router
     from central.console_settings import settings_routes
 
@@ -240,6 +246,7 @@ def install_console(app: FastAPI, central: Central) -> None:
         accounts_routes(console),
         settings_routes(console),
         reports_router(console),
+        preview_router(console),
     ]
     for router in console.routers:
         app.include_router(router)

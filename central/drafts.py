@@ -341,3 +341,12 @@ class Drafts:
             if stored is not None:
                 stored.status = "published"
         return number
+
+    def manifest_of(self, channel: str, draft_id: int) -> bytes:
+        """A draft's exact manifest bytes, whatever its status: what the console's preview draws."""
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            draft = session.get(Draft, draft_id) if 0 < draft_id <= MAX_RELEASE else None
+            if draft is None or draft.channel_id != row.id:
+                raise NotFound(f"channel {channel!r} has no draft {draft_id}")
+            return bytes(draft.manifest)
