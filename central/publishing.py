@@ -206,6 +206,13 @@ class Publishing:
             ]
 
     def release_manifest(self, channel: str, number: int) -> bytes:
+        return self._release(channel, number).manifest
+
+    def release_signature(self, channel: str, number: int) -> bytes:
+        """The admin's signature over release ``number``, so ``kioskctl pull`` can check any release."""
+        return self._release(channel, number).signature
+
+    def _release(self, channel: str, number: int) -> Release:
         with self.database.session() as session:
             row = channel_row(session, channel)
             if not 0 < number <= MAX_RELEASE:
@@ -215,7 +222,8 @@ class Publishing:
             )
             if release is None:
                 raise NotFound(f"channel {channel!r} has no release {number}")
-            return release.manifest
+            session.expunge(release)
+            return release
 
     def active_manifest(self, channel: str) -> Manifest | None:
         """The channel's active release, parsed as a kiosk parses it; None before the first."""
