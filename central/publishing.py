@@ -146,8 +146,21 @@ class Publishing:
         write_blob(target, fill)
         return True
 
-    def publish(self, channel: str, manifest: bytes, signature: bytes, *, by: str, note: str = "") -> int:
-        """Verify and activate a signed manifest: signature, schema, growing number, every blob here."""
+    def publish(
+        self,
+        channel: str,
+        manifest: bytes,
+        signature: bytes,
+        *,
+        by: str,
+        note: str = "",
+        draft: int | None = None,
+    ) -> int:
+        """Verify and activate a signed manifest: signature, schema, growing number, every blob here.
+
+        ``draft`` is the draft being approved. Any other publish (a folder's) replaces the content every
+        pending draft was made from, so all of them are superseded, each with the reason kept.
+        """
         with self._lock, self.database.session() as session:
             row = channel_row(session, channel)
             try:
@@ -177,11 +190,12 @@ class Publishing:
                     note=note,
                 )
             )
-            for draft in session.scalars(
+            for pending in session.scalars(
                 select(Draft).where(Draft.channel_id == row.id, Draft.status == "pending")
             ):
-                if draft.number <= parsed.release:
-                    draft.status = "superseded"
+                if pending.id != draft and (draft is None or pending.number <= parsed.release):
+                    pending.status = "superseded"
+                    pending.params = superseded_params(pending.params, parsed.release, by, note)
             announce_release(session, channel, parsed.release)
         log.info("Channel %s: release %d published by %s %s", channel, parsed.release, by, note)
         self.notifier.notify(channel, parsed.release)
@@ -237,6 +251,22 @@ class Publishing:
             return []
         found = content_of(manifest, None).announcements
         return sorted(found, key=lambda item: item.starts, reverse=True)
+
+
+SUPERSEDED_KEY = "superseded_by"
+"""Kept beside a draft's parameters (no schema change): the release that replaced its base, and who
+published it, so the console can say why the draft can no longer be approved."""
+
+
+def superseded_params(params: str | None, release: int, by: str, note: str) -> str:
+    try:
+        doc = json.loads(params or "{}")
+    except ValueError:
+        doc = {}
+    if not isinstance(doc, dict):
+        doc = {}
+    doc[SUPERSEDED_KEY] = {"release": release, "by": by[:128], "note": note[:256]}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
 def announce_release(session: Session, channel: str, release: int) -> None:
