@@ -173,14 +173,13 @@ def _overwrite_check(args: argparse.Namespace, client: CentralClient) -> Callabl
         if not found:
             return
         print(render_overwrite(found))
-        if args.replace:
-            if found.drafts:
-                print("--replace: publishing; the pending drafts above are marked superseded")
-            return
-        if not sys.stdin.isatty():
-            raise ContentError(f"nothing published: the channel has what is listed above; {REPLACE_HINT}")
-        if not _ask("Publish anyway and replace what is listed above? Type yes to publish: "):
-            raise ContentError(f"nothing published; {REPLACE_HINT}")
+        if not args.replace:
+            if not sys.stdin.isatty():
+                raise ContentError(f"nothing published: the channel has what is listed above; {REPLACE_HINT}")
+            if not _ask("Publish anyway and replace what is listed above? Type yes to publish: "):
+                raise ContentError(f"nothing published; {REPLACE_HINT}")
+        if found.drafts:
+            print("Publishing; the pending drafts above are marked superseded (the console shows why)")
 
     return check
 

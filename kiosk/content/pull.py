@@ -104,7 +104,8 @@ def pull(
             client.fetch_blob(sha, size, target, deadline=deadline)
             total += size
         write_atomically(staging / CONTENT_FILE, text.encode("utf-8"))
-        _, problems = check_source(staging)
+        _, found = check_source(staging)
+        problems = [problem.replace(str(staging), str(folder)) for problem in found]
         record_base(staging, client.channel.files(), manifest)
         _move_into(staging, folder)
     finally:

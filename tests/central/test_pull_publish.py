@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from kiosk.content.manifest import parse_manifest
 from kiosk.content.remote import CentralClient, approve_drafts
 from tests.central.conftest import Fleet
 from tests.central.test_console import PASSWORD, log_in
+from tests.conftest import REPO_ROOT
 from tests.kiosk.content.channel import PNG, svg
 
 NOTICE = {"az": "Təkrar emal həftəsi", "en": "Recycling week", "ru": "Неделя переработки"}
@@ -173,7 +177,7 @@ def test_a_folder_publish_over_a_console_announcement_is_refused_and_names_it(
     assert admin.active_release() == 2  # nothing published
 
     assert publish(fleet, source, "--replace", "--note", "from the folder") == 0
-    assert "marked superseded" in capsys.readouterr().out
+    assert "drafts above are marked superseded" in capsys.readouterr().out
     assert admin.active_release() == 3 and "announcements" not in json.loads(active_bytes(admin))["content"]
     [draft] = fleet.central.drafts("main", pending_only=False)[-1:]
     assert draft["id"] == pending and draft["status"] == "superseded"
@@ -240,3 +244,26 @@ def test_every_kind_of_release_lists_its_note_author_and_difference(
     assert all("<td>admin</td>" in row for row in rows.values())  # who signed and published each
     detail = browser.get(f"{fleet.server.url}/console/channels/main/releases/4", timeout=10).text
     assert "- announcement" in detail and "Recycling week" in detail
+
+
+def test_a_typed_yes_in_a_terminal_publishes_over_what_is_listed(
+    fleet: Fleet, admin: CentralClient, tmp_path: Path
+) -> None:
+    source = folder_source(tmp_path / "src")
+    assert publish(fleet, source) == 0
+    announced = announce(fleet, admin)
+    controller, terminal = os.openpty()
+    try:
+        os.write(controller, b"yes\n")
+        done = subprocess.run(
+            [sys.executable, "-m", "kiosk.cli", "publish", str(source), "--to", fleet.server.channel_url(),
+             "--key", str(fleet.key)],
+            stdin=terminal, capture_output=True, text=True, timeout=60, cwd=REPO_ROOT,
+            env={**os.environ, "GREEN_KIOSK_ADMIN_TOKEN": fleet.admin_token},
+        )  # fmt: skip
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert done.returncode == 0, done.stderr
+    assert f"removes announcement {announced}" in done.stdout and "Type yes to publish" in done.stdout
+    assert admin.active_release() == 3
