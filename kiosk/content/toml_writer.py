@@ -36,19 +36,24 @@ def _table(lines: list[str], path: tuple[str, ...], table: Mapping[str, Any]) ->
     """Plain values first (they belong to the header above them), then sub-tables and arrays of tables."""
     nested: list[tuple[str, Any]] = []
     for key, value in table.items():
-        if isinstance(value, Mapping) or _is_table_array(value):
+        if _is_nested(value):
             nested.append((key, value))
         else:
             lines.append(f"{_key(key)} = {_value(value, (*path, key))}")
     for key, value in nested:
         where = (*path, key)
         if isinstance(value, Mapping):
-            lines.extend(["", f"[{_dotted(where)}]"])
+            if not value or any(not _is_nested(v) for v in value.values()):  # else its sub-tables say it
+                lines.extend(["", f"[{_dotted(where)}]"])
             _table(lines, where, value)
         else:
             for item in value:
                 lines.extend(["", f"[[{_dotted(where)}]]"])
                 _table(lines, where, item)
+
+
+def _is_nested(value: Any) -> bool:
+    return isinstance(value, Mapping) or _is_table_array(value)
 
 
 def _is_table_array(value: Any) -> bool:
