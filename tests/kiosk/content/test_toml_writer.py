@@ -16,7 +16,7 @@ from kiosk.errors import ContentError
 from tests.conftest import REPO_ROOT
 from tests.content_docs import document, service
 
-BOUNDED = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+BOUNDED = settings(max_examples=100, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 texts = st.text(max_size=40)  # every code point a str can hold except lone surrogates, which UTF-8 cannot
 ids = st.from_regex(ID_PATTERN, fullmatch=True)
 filled = texts.filter(lambda t: bool(t.strip()))
