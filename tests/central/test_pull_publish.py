@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from central.console_text import TEXTS
 from kiosk.cli import main as kioskctl
 from kiosk.content.manifest import parse_manifest
 from kiosk.content.remote import CentralClient, approve_drafts
+from kiosk.errors import ContentError
 from tests.central.conftest import Fleet
 from tests.central.test_console import PASSWORD, log_in
 from tests.conftest import REPO_ROOT
@@ -267,3 +269,14 @@ def test_a_typed_yes_in_a_terminal_publishes_over_what_is_listed(
     assert done.returncode == 0, done.stderr
     assert f"removes announcement {announced}" in done.stdout and "Type yes to publish" in done.stdout
     assert admin.active_release() == 3
+
+
+def test_a_blob_still_arriving_at_its_deadline_is_given_up(
+    fleet: Fleet, admin: CentralClient, tmp_path: Path
+) -> None:
+    assert publish(fleet, folder_source(tmp_path / "src")) == 0
+    sha = hashlib.sha256(PNG + b"photo").hexdigest()
+    size = len(PNG + b"photo")
+    admin.fetch_blob(sha, size, tmp_path / "on-time", deadline=time.monotonic() + 60)
+    with pytest.raises(ContentError, match="deadline"):
+        admin.fetch_blob(sha, size, tmp_path / "late", deadline=time.monotonic() - 1)
