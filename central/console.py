@@ -46,8 +46,8 @@ LOGIN_CSRF_COOKIE = "gk_login_csrf"
 LANGUAGE_COOKIE = "gk_lang"
 BAKU = ZoneInfo("Asia/Baku")
 LONG_EMERGENCY = timedelta(hours=24)
-SUPERSEDED_SHOWN = 5  # the newest superseded drafts on the channel page, so their work is not lost unseen
 """An emergency blanks every lobby screen: longer than this needs the admin to say yes twice."""
+SUPERSEDED_SHOWN = 5  # the newest superseded drafts on the channel page, so their work is not lost unseen
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 SECURITY_HEADERS = {
