@@ -231,6 +231,10 @@ def create_app(
     def release_manifest(channel: Name, number: ReleaseNumber, _who: Admin) -> Response:
         return Response(central.release_manifest(channel, number), media_type="application/json")
 
+    @app.get("/api/channels/{channel}/releases/{number}/signature")
+    def release_signature(channel: Name, number: ReleaseNumber, _who: Admin) -> Response:
+        return Response(central.release_signature(channel, number), media_type="application/octet-stream")
+
     @app.post("/api/channels/{channel}/rollback")
     def rollback(channel: Name, body: RollbackBody, who: Admin) -> dict[str, Any]:
         return {"draft": central.propose_rollback(channel, body.release, by=who)}

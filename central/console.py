@@ -48,6 +48,7 @@ LANGUAGE_COOKIE = "gk_lang"
 BAKU = ZoneInfo("Asia/Baku")
 LONG_EMERGENCY = timedelta(hours=24)
 """An emergency blanks every lobby screen: longer than this needs the admin to say yes twice."""
+SUPERSEDED_SHOWN = 5  # the newest superseded drafts on the channel page, so their work is not lost unseen
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 SECURITY_HEADERS = {
@@ -405,6 +406,11 @@ def _protected_routes(console: Console) -> APIRouter:
         for draft in drafts:
             draft["command"] = approve_command(base, name, draft["id"])
             draft["shown"] = describe_draft(draft, formats)
+        superseded = [d for d in central.drafts(name, pending_only=False) if d["status"] == "superseded"]
+        superseded = superseded[::-1][:SUPERSEDED_SHOWN]
+        for draft in superseded:
+            draft["shown"] = describe_draft(draft, formats)
+            draft["reason"] = superseded_reason(draft, formats)
         releases = central.releases(name)
         console.release_notes.summaries(name, releases, formats.lang)
         return console.page(
@@ -414,6 +420,7 @@ def _protected_routes(console: Console) -> APIRouter:
             active=active,
             releases=releases,
             drafts=drafts,
+            superseded=superseded,
             approve_all=approve_command(base, name),
         )
 
@@ -532,6 +539,17 @@ def approve_command(base: str, channel: str, draft: int | None = None) -> str:
     """What the admin runs where the content key is: it shows each draft, then signs and publishes it."""
     command = f"kioskctl approve {base}/channels/{channel} --key content.key"
     return command + (f" --draft {draft}" if draft is not None else "")
+
+
+def superseded_reason(draft: Mapping[str, Any], formats: Formats) -> str:
+    """Why a draft can no longer be approved: the release that replaced the content it was made from."""
+    t = TEXTS[formats.lang]
+    found = draft.get("superseded_by")
+    if not isinstance(found, dict):
+        return str(t["draft_superseded_unknown"])
+    reason = t["draft_superseded_reason"].format(n=found.get("release"), who=found.get("by", ""))
+    note = str(found.get("note") or "")
+    return f"{reason} {t['draft_superseded_note'].format(note=note)}" if note else reason
 
 
 def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:
