@@ -33,8 +33,8 @@ from kiosk.wire import MAX_RELEASE
 
 log = logging.getLogger(__name__)
 
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-SHA_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+NAME_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9._-]{0,63}\Z")
+SHA_PATTERN = re.compile(r"\A[0-9a-f]{64}\Z")
 NOTIFY_CHANNEL = "green_release"  # PostgreSQL: every server process LISTENs (central.push)
 
 
