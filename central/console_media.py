@@ -17,8 +17,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from python_multipart.exceptions import ParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from central.api import status_of
 from central.console import PREFIX, SECURITY_HEADERS, Console, Formats, _ConsoleRoute, language_of
@@ -72,6 +74,7 @@ class _FormReader:
         self._field = bytearray()
         self._in_file = False
         self._files = 0
+        self.complete = False  # the closing boundary arrived: the file is whole
         self.parser = MultipartParser(
             boundary,
             {
@@ -82,6 +85,7 @@ class _FormReader:
                 "on_headers_finished": self._headers_finished,
                 "on_part_data": self._part_data,
                 "on_part_end": self._part_end,
+                "on_end": self._end,
             },
         )
 
@@ -143,9 +147,15 @@ class _FormReader:
             return
         self.fields[name[:64]] = self._field.decode("utf-8", "replace")
 
+    def _end(self) -> None:
+        self.complete = True
+
     async def feed(self, chunk: bytes) -> None:
         """One piece of the body: parsed, and any file bytes written (in a worker thread)."""
-        self.parser.write(chunk)
+        try:
+            self.parser.write(chunk)
+        except ParseError as exc:
+            raise _UploadRefused(400, "media_bad_form") from exc
         if self.problem is not None:
             raise self.problem
         if self.pending and self.upload is not None:
@@ -179,7 +189,14 @@ def media_routes(console: Console) -> APIRouter:
     largest = max(library.limit(kind) for kind in KINDS)
 
     def page(
-        request: Request, name: str, *, error: str = "", notice: str = "", added: str = "", status: int = 200
+        request: Request,
+        name: str,
+        *,
+        error: str = "",
+        notice: str = "",
+        added: str = "",
+        kind: str = "",
+        status: int = 200,
     ) -> HTMLResponse:
         lang = language_of(request)
         formats = Formats(lang, central.clock())
@@ -193,6 +210,7 @@ def media_routes(console: Console) -> APIRouter:
             name=name,
             items=[_shown(item, texts, formats) for item in items],
             kinds=KINDS,
+            chosen=kind if kind in KINDS else "",
             rules=texts["media_rules"].format(
                 image_mb=_mb(library.limit("image")),
                 video_mb=_mb(library.limit("video")),
@@ -236,10 +254,10 @@ def media_routes(console: Console) -> APIRouter:
         session: ConsoleSession = request.state.console_session
         await run_in_threadpool(central.channel_release, name)
 
-        def refused(status: int, key: str) -> Response:
+        def refused(status: int, key: str, kind: str = "") -> Response:
             text = MEDIA_TEXTS[lang].get(key) or TEXTS[lang][key]
             log.info("Console: upload to %s by %s refused (%d): %s", name, session.user_name, status, key)
-            response = page(request, name, error=text, status=status)
+            response = page(request, name, error=text, kind=kind, status=status)
             response.headers["Connection"] = "close"  # the rest of the body is not read
             return response
 
@@ -252,6 +270,10 @@ def media_routes(console: Console) -> APIRouter:
         if content_type != b"multipart/form-data" or not boundary:
             return await run_in_threadpool(refused, 400, "media_bad_form")
         reader = _FormReader(console, session, boundary)
+
+        def chosen() -> str:  # the kind the admin picked, kept picked on a refusal
+            return reader.fields.get("kind", "")
+
         try:
             try:
                 async with asyncio.timeout(UPLOAD_SECONDS):
@@ -262,16 +284,21 @@ def media_routes(console: Console) -> APIRouter:
                             raise MediaTooLarge("too_large", limit=_mb(largest))
                         await reader.feed(chunk)
             except TimeoutError:
-                return await run_in_threadpool(refused, 408, "media_too_slow")
+                return await run_in_threadpool(refused, 408, "media_too_slow", chosen())
+            except ClientDisconnect:
+                log.info("Console: upload to %s by %s: the browser went away", name, session.user_name)
+                return Response(status_code=400)
             except _UploadRefused as exc:
-                return await run_in_threadpool(refused, exc.status, exc.key)
+                return await run_in_threadpool(refused, exc.status, exc.key, chosen())
             except MediaRefused as exc:  # over the kind's limit while it arrived
                 error, status = refusal(request, exc), status_of(exc)
                 return await run_in_threadpool(
-                    lambda: _closing(page(request, name, error=error, status=status))
+                    lambda: _closing(page(request, name, error=error, kind=chosen(), status=status))
                 )
+            if not reader.complete:
+                return await run_in_threadpool(refused, 400, "media_bad_form", chosen())
             if reader.upload is None or not reader.filename:
-                return await run_in_threadpool(refused, 400, "media_no_file")
+                return await run_in_threadpool(refused, 400, "media_no_file", chosen())
             by = f"console:{session.user_name}"
             upload = reader.upload
             try:
@@ -279,7 +306,9 @@ def media_routes(console: Console) -> APIRouter:
             except CentralError as exc:
                 error, status = refusal(request, exc), status_of(exc)
                 log.info("Console: upload to %s by %s refused: %s", name, by, exc)
-                return await run_in_threadpool(lambda: page(request, name, error=error, status=status))
+                return await run_in_threadpool(
+                    lambda: page(request, name, error=error, kind=chosen(), status=status)
+                )
         finally:
             if reader.upload is not None:
                 await run_in_threadpool(reader.upload.discard)
@@ -324,7 +353,7 @@ def _shown(item: MediaItem, texts: dict[str, str], formats: Formats) -> dict[str
             codec=CODEC_NAMES.get(item.codec, item.codec),
             width=item.width,
             height=item.height,
-            duration=formats.duration(item.duration_s),
+            duration=_length(item.duration_s or 0.0, texts, formats),
             fps=formats.number(item.frame_rate or 0.0, 0 if float(item.frame_rate or 0).is_integer() else 2),
         )
     elif item.width and item.height:
@@ -339,3 +368,10 @@ def _shown(item: MediaItem, texts: dict[str, str], formats: Formats) -> dict[str
         "picture": item.media_type.startswith("image/"),
         "uploaded": texts["media_uploaded"].format(who=item.uploaded_by, when=formats.when(item.uploaded_at)),
     }
+
+
+def _length(seconds: float, texts: dict[str, str], formats: Formats) -> str:
+    """A clip's length: ``0,4 san`` under a minute (a loop is often seconds long), else ``0:02:05``."""
+    if seconds < 60:
+        return texts["media_seconds"].format(n=formats.number(seconds, 1))
+    return formats.duration(seconds)

@@ -48,6 +48,7 @@ AZ: dict[str, str] = {
     "media_size_mb": "{n} MB",
     "media_video_details": "{codec}, {width}x{height}, {duration}, saniyədə {fps} kadr",
     "media_image_details": "{width}x{height}",
+    "media_seconds": "{n} san",
     "media_uploaded": "{who}, {when}",
     "media_unknown_type": (
         "«{name}» faylının növü tanınmadı. Şəkil (PNG, JPEG, WebP, SVG), video (MP4) və ya subtitr "
@@ -68,7 +69,7 @@ AZ: dict[str, str] = {
         "yenidən H.264 MP4 kimi ixrac edin."
     ),
     "media_video_refused": (
-        "Bu video {codec}, {width}x{height}, saniyədə {fps} kadr, {minutes} dəqiqədir; kiosklar H.264 "
+        "Bu video {codec}, {width}x{height}, saniyədə {fps} kadr, uzunluğu {length}; kiosklar H.264 "
         "videonu ən çoxu 1920x1080 (şaquli 1080x1920), saniyədə 30 kadr və 30 dəqiqəyə qədər oynadır. "
         "Onu yenidən H.264 MP4 kimi, ən çoxu 1920x1080 və saniyədə 30 kadrla ixrac edin (məsələn, "
         "HandBrake-in «Fast 1080p30» şablonu ilə)."
@@ -132,6 +133,7 @@ EN: dict[str, str] = {
     "media_size_mb": "{n} MB",
     "media_video_details": "{codec}, {width}x{height}, {duration}, {fps} frames a second",
     "media_image_details": "{width}x{height}",
+    "media_seconds": "{n} s",
     "media_uploaded": "{who}, {when}",
     "media_unknown_type": (
         "The kind of “{name}” is not known. Upload a picture (PNG, JPEG, WebP, SVG), a video (MP4) or "
@@ -152,7 +154,7 @@ EN: dict[str, str] = {
         "the video editor as H.264 MP4."
     ),
     "media_video_refused": (
-        "This video is {codec}, {width}x{height}, {fps} frames a second, {minutes} minutes; kiosks play "
+        "This video is {codec}, {width}x{height}, {fps} frames a second, {length} long; kiosks play "
         "H.264 video up to 1920x1080 (upright 1080x1920), 30 frames a second and 30 minutes. Export it "
         "again as H.264 MP4 at most 1920x1080 and 30 frames a second (for example with HandBrake's "
         "“Fast 1080p30” preset)."

@@ -289,7 +289,7 @@ class MediaLibrary:
                     width=video.width,
                     height=video.height,
                     fps=f"{video.frame_rate:.3g}",
-                    minutes=f"{video.duration_s / 60:.1f}",
+                    length=_clock(video.duration_s),
                 )
             return {
                 "codec": video.codec,
@@ -372,6 +372,13 @@ def _read(path: Path) -> Iterator[bytes]:
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             yield chunk
+
+
+def _clock(seconds: float) -> str:
+    """``2:05`` (``1:02:05`` from an hour): a length read alike in every language."""
+    minutes, rest = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{rest:02d}" if hours else f"{minutes}:{rest:02d}"
 
 
 def _megabytes(limit: int) -> str:
