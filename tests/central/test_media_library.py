@@ -23,6 +23,7 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from central import console_media
 from central.console_media_text import MEDIA_TEXTS
 from central.media import MediaItem, MediaLibrary, MediaUnplayable, clean_name
 from central.media_probe import ProbeFailed, VideoFacts, parse_image, parse_video, video_problems
@@ -236,6 +237,22 @@ def test_a_malformed_or_cut_form_is_refused_with_a_page_not_a_crash(library: Lib
     )
     assert response.status_code == 400
     assert alert_of(response.text) in (AZ["media_bad_form"], AZ["media_no_file"])
+    assert library.items() == []
+
+
+def test_an_upload_that_stalls_is_given_up_with_a_page(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(console_media, "STALL_SECONDS", 0.3)  # the server runs in this process
+    csrf = csrf_of(library.browser.get(library.url, timeout=5).text)
+    head = (
+        f"POST /console/channels/{library.channel}/media HTTP/1.1\r\n".encode()
+        + b"Host: 127.0.0.1\r\nCookie: COOKIE\r\nContent-Type: multipart/form-data; boundary=xyzzy\r\n"
+        + b"Content-Length: 100000\r\n\r\n"
+    )
+    part = b'--xyzzy\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + csrf.encode() + b"\r\n"
+    status, answer = _send(library, head, part)  # and then nothing more: the answer comes anyway
+    assert status == 408 and AZ["media_too_slow"].encode() in answer
     assert library.items() == []
 
 
