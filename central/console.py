@@ -192,10 +192,12 @@ class _ConsoleRoute(APIRoute):
     """Runs before every protected console handler: session required, CSRF checked on every POST."""
 
     public = False
+    reads_form = True  # False: the handler streams the form and checks its CSRF field itself
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
         public = self.public
+        reads_form = self.reads_form
 
         async def guarded(request: Request) -> Response:
             console: Console = request.app.state.console
@@ -209,7 +211,7 @@ class _ConsoleRoute(APIRoute):
                         return _to_login(request)
                     request.state.console_session = session
                     expected = session.csrf
-                if request.method == "POST":
+                if request.method == "POST" and reads_form:
                     form = await request.form()
                     given = form.get("csrf")
                     if not same_secret(given if isinstance(given, str) else None, expected):
@@ -237,6 +239,7 @@ def install_console(app: FastAPI, central: Central, previews: Previews | None = 
     console = Console(central, previews)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
+    from central.console_media import media_routes
     from central.console_preview import preview_router
     from central.console_reports import reports_router
     from central.console_settings import settings_routes
@@ -248,6 +251,7 @@ def install_console(app: FastAPI, central: Central, previews: Previews | None = 
         settings_routes(console),
         reports_router(console),
         preview_router(console),
+        media_routes(console),
     ]
     for router in console.routers:
         app.include_router(router)

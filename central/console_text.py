@@ -170,6 +170,7 @@ AZ: dict[str, str] = {
     ),
     "settings_title": "{channel} kanalının ayarları",
     "settings_link": "Kiosk ayarları",
+    "media_link": "Media kitabxanası",
     "settings_explain": (
         "Burada mərkəz və ya kiosk üçün ayarları (dil, iş saatları, gözləmə vaxtları, enerji mənbəyi, "
         "admin PIN heşi) dəyişmək olar. Dəyişiklik qaralama olur: yalnız məzmun açarı ilə imzalanandan "
@@ -396,6 +397,7 @@ EN: dict[str, str] = {
     ),
     "settings_title": "Settings of channel {channel}",
     "settings_link": "Kiosk settings",
+    "media_link": "Media library",
     "settings_explain": (
         "Here you change settings for a centre or a kiosk (language, opening hours, idle times, energy "
         "source, admin PIN hash). The change becomes a draft: it reaches kiosks only once it is signed "

@@ -188,3 +188,24 @@ class WebSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     expires: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class MediaFile(Base):
+    """A file in a channel's media library: its blob (by sha256) and what it was found to be."""
+
+    __tablename__ = "media_files"
+    __table_args__ = (UniqueConstraint("channel_id", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # icon | image | video | poster | subtitles
+    name: Mapped[str] = mapped_column(String(128))  # the uploaded file's name, cleaned: shown, never a path
+    media_type: Mapped[str] = mapped_column(String(64))
+    codec: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duration_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    frame_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -75,6 +75,11 @@ class Publishing:
         self._lock = threading.Lock()
         channels_dir.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while a release is made: the media library holds it to remove a blob no release names."""
+        return self._lock
+
     def add_channel(self, name: str, public_key_pem: bytes) -> None:
         check_name(name, "channel")
         _public_key(public_key_pem.decode("ascii", "replace"))  # refuse a bad key now, not at publish

@@ -3,8 +3,9 @@
 The web API (``central.api``), the console (``central.console``) and the command line use this facade;
 the work is done in the rooms: :mod:`central.publishing` (channels, blobs, releases),
 :mod:`central.drafts` (proposals only the admin's key approves), :mod:`central.fleet` (reports,
-kiosks, totals) and :mod:`central.accounts` (tokens, users, revocation: ``self.accounts``). Each
-raises a :class:`~central.errors.CentralError` whose kind the HTTP edge maps to a status.
+kiosks, totals), :mod:`central.accounts` (tokens, users, revocation: ``self.accounts``) and
+:mod:`central.media` (the media library uploaded in the console: ``self.media``). Each raises a
+:class:`~central.errors.CentralError` whose kind the HTTP edge maps to a status.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from central.db import Database
 from central.drafts import Drafts
 from central.errors import CentralError, Conflict
 from central.fleet import DEFAULT_RATED_POWER_W, Fleet
+from central.media import MediaLibrary
 from central.models import Kiosk
 from central.publishing import Publishing, ReleaseNotifier, check_name
 from kiosk.wire import NetworkTotals, ReportBatch, ReportReceipt
@@ -52,6 +54,7 @@ class Central:
         self.channels_dir = self.publishing.channels_dir
         self.max_blob_bytes = max_blob_bytes
         self.accounts = Accounts(database, self._now)
+        self.media = MediaLibrary(self.publishing, database, self._now, work_dir=data_dir / "uploads")
 
     def _now(self) -> datetime:
         return self.clock()

@@ -28,6 +28,9 @@ runtime_debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # its signature is checked with sqv too, the verifier of Debian 13's apt.
 dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium apt-utils gpg gpg-agent sqv)
 
+# The central server reads uploaded videos and pictures with ffprobe (in Debian's ffmpeg package).
+central_debs=(ffmpeg)
+
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "Green Kiosk needs Python 3.11 or newer as '$python' (set PYTHON=/path/to/python3.11)." >&2
@@ -35,7 +38,7 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 
 wanted=("${runtime_debs[@]}")
-[ "$profile" = central ] && wanted=()
+[ "$profile" = central ] && wanted=("${central_debs[@]}")
 [ "$profile" = dev ] && wanted+=("${dev_debs[@]}")
 # A fresh Debian python3 has no ensurepip: python3-venv brings it.
 "$python" -c 'import ensurepip' 2>/dev/null || wanted+=("python3-venv")

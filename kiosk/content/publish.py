@@ -70,7 +70,8 @@ class PublishReport:
     bytes_uploaded: int
 
 
-def _allowed_types(key: str) -> dict[str, str]:
+def allowed_types(key: str) -> dict[str, str]:
+    """Extension -> media type a media field (``services[0].icon``, ``videos[0].file``, …) may hold."""
     field = key.rsplit(".", 1)[-1]
     if key.startswith("videos[") and field == "file":
         return VIDEO_TYPES
@@ -79,10 +80,17 @@ def _allowed_types(key: str) -> dict[str, str]:
     return IMAGE_TYPES
 
 
-def _sniff(path: Path, suffix: str) -> bool:
+SNIFF_BYTES = 1024
+
+
+def sniff(path: Path, suffix: str) -> bool:
     """True when the file's first bytes look like what its extension says."""
     with path.open("rb") as handle:
-        head = handle.read(1024)
+        return looks_like(handle.read(SNIFF_BYTES), suffix)
+
+
+def looks_like(head: bytes, suffix: str) -> bool:
+    """True when ``head`` (a file's first :data:`SNIFF_BYTES`) starts as a ``suffix`` file does."""
     if suffix == ".png":
         return head.startswith(b"\x89PNG\r\n\x1a\n")
     if suffix in (".jpg", ".jpeg"):
@@ -136,11 +144,11 @@ def check_source(folder: Path) -> tuple[dict[str, Any], list[str]]:
         if not path.is_file():
             problems.append(f"{where}: {key}: file '{value}' does not exist")
             continue
-        allowed = _allowed_types(key)
+        allowed = allowed_types(key)
         suffix = path.suffix.lower()
         if suffix not in allowed:
             problems.append(f"{where}: {key}: '{value}' must be one of {', '.join(sorted(allowed))}")
-        elif not _sniff(path, suffix):
+        elif not sniff(path, suffix):
             problems.append(f"{where}: {key}: '{value}' does not contain {allowed[suffix]} data")
         elif path.stat().st_size > media_size_limit(key):
             size, limit = path.stat().st_size, media_size_limit(key)
@@ -165,7 +173,7 @@ def load_release(folder: Path) -> SourceRelease:
             with path.open("rb") as handle:
                 hashes[name] = hashlib.file_digest(handle, "sha256").hexdigest()
         sha = hashes[name]
-        blobs[sha] = BlobInfo(path.stat().st_size, _allowed_types(key)[path.suffix.lower()])
+        blobs[sha] = BlobInfo(path.stat().st_size, allowed_types(key)[path.suffix.lower()])
         files[sha] = path
         return sha
 
