@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kiosk.atomic_file import write_atomically
 from kiosk.content.base_record import record_base
 from kiosk.content.manifest import BlobInfo, parse_manifest
-from kiosk.content.publish import IMAGE_TYPES, SUBTITLE_TYPES, VIDEO_TYPES, _allowed_types, check_source
+from kiosk.content.publish import IMAGE_TYPES, SUBTITLE_TYPES, VIDEO_TYPES, allowed_types, check_source
 from kiosk.content.remote import CentralClient
 from kiosk.content.signing import verify
 from kiosk.content.source import CONTENT_FILE, media_fields
@@ -131,7 +131,7 @@ def _media_names(document: dict[str, Any], blobs: dict[str, BlobInfo] | Any) -> 
     for key, table, field in media_fields(document):
         sha = table[field]
         info = blobs[sha]
-        allowed = _allowed_types(key)
+        allowed = allowed_types(key)
         extension = _EXTENSIONS.get(info.media_type)
         if extension is None or extension not in allowed:
             raise ContentError(
