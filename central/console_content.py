@@ -255,6 +255,7 @@ def content_routes(console: Console) -> APIRouter:
             error = ""
         except ContentError as exc:
             diff, error = None, str(exc)[:2000]
+        changes = [c for c in diff.changes if c.table != "release"] if diff else []
         return console.page(
             request,
             "draft.html",
@@ -262,6 +263,10 @@ def content_routes(console: Console) -> APIRouter:
             name=name,
             draft=draft,
             diff=diff,
+            changes=changes,
+            counts={
+                kind: sum(1 for c in changes if c.kind == kind) for kind in ("added", "removed", "changed")
+            },
             text=render_text(diff) if diff else "",
             error=error,
             visible=visible,
