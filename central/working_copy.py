@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.db import Database
-from central.drafts import ContentDraft, Drafts, params_of
+from central.drafts import MAX_NOTE_CHARS, ContentDraft, Drafts, params_of
 from central.errors import Conflict, Invalid, NotFound
 from central.media_choices import media_kind
 from central.models import Draft, WorkingCopy
@@ -328,6 +328,8 @@ class WorkingCopies:
         """The working copy as a content draft with ``note``; it supersedes the draft it was opened from."""
         if not note.strip():
             raise EditRefused([Problem("note", "note_missing")])
+        if len(" ".join(note.split())) > MAX_NOTE_CHARS:
+            raise EditRefused([Problem("note", "note_too_long", str(MAX_NOTE_CHARS))])
         copy = self.current(channel)
         if not copy.changed:
             raise EditRefused([Problem("", "nothing_changed")])

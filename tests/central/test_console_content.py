@@ -91,6 +91,11 @@ def test_a_service_edited_in_three_languages_becomes_a_draft_the_compare_page_sh
         content_url(console, "/propose"), data={"csrf": csrf_of(overview), "note": " "}, timeout=10
     )
     assert refused.status_code == 400 and CONTENT_TEXTS["az"]["note_missing"] in refused.text
+    long_note = {"csrf": csrf_of(overview), "note": "n" * 10_000}
+    refused = browser.post(content_url(console, "/propose"), data=long_note, timeout=10)
+    assert (
+        refused.status_code == 400 and CONTENT_TEXTS["az"]["note_too_long"].format(detail=200) in refused.text
+    )
     proposed = browser.post(
         content_url(console, "/propose"),
         data={"csrf": csrf_of(overview), "note": "New solar title"},
@@ -180,6 +185,10 @@ def test_posts_need_a_session_and_the_csrf_token(console: Fleet) -> None:
         assert forged.status_code == 403 and TEXTS["az"]["csrf_refused"] in forged.text
     overview = browser.get(content_url(console), timeout=5).text
     assert re.findall(r'<tr id="service-([^"]+)">', overview) == ["item-0", "item-1", "item-2"]
+    for path in ("/services/no-such-card", "/bogus/item-1", "/new/bogus"):
+        assert browser.get(content_url(console, path), timeout=5).status_code == 404, path
+    assert browser.get(f"{console.server.url}/console/channels/nope/content", timeout=5).status_code == 404
+    assert browser.get(f"{console.server.url}/console/channels/main/drafts/99", timeout=5).status_code == 404
 
 
 def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(
