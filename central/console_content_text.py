@@ -20,7 +20,9 @@ AZ: dict[str, str] = {
         "Bu nüsxədən hazırlanan qaralama sonrakı buraxılışların dəyişikliklərini geri qaytarar. "
         "Fərqə baxın və ya aktiv buraxılışdan yenidən başlayın."
     ),
-    "content_from_draft": "İş nüsxəsi {id} nömrəli qaralamadan açılıb: yeni qaralama onu əvəz edəcək.",
+    "content_from_draft": (
+        "İş nüsxəsi {id} nömrəli gözləyən qaralamadır: yenidən təklif etsəniz, yeni qaralama onu əvəz edəcək."
+    ),
     "content_changed": "Təklif edilməmiş dəyişikliklər var.",
     "content_unchanged": "İş nüsxəsi aktiv buraxılışla eynidir.",
     "content_updated": "Son dəyişiklik: {who}, {when}",
@@ -150,7 +152,7 @@ EN: dict[str, str] = {
         "draft made from it would undo the later releases' changes. Look at the difference, or start "
         "again from the active release."
     ),
-    "content_from_draft": "The working copy was opened from draft {id}: a new draft will supersede it.",
+    "content_from_draft": "The working copy is pending draft {id}: proposing it again supersedes that draft.",
     "content_changed": "There are changes not yet proposed.",
     "content_unchanged": "The working copy is the same as the active release.",
     "content_updated": "Last change: {who}, {when}",

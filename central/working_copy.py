@@ -431,14 +431,20 @@ class WorkingCopies:
         return row
 
     def _copy(self, channel: str, row: WorkingCopy, active: Manifest | None) -> Copy:
+        """The row as the console shows it; ``draft_id`` only while that draft is still pending."""
         document = json.loads(row.document)
+        draft = None
+        if row.draft_id is not None:
+            session = Session.object_session(row)
+            found = session.get(Draft, row.draft_id) if session is not None else None
+            draft = row.draft_id if found is not None and found.status == "pending" else None
         base = dict(active.content) if active else skeleton(channel)
         return Copy(
             channel=channel,
             document=document,
             base_release=row.base_release,
             active_release=active.release if active else 0,
-            draft_id=row.draft_id,
+            draft_id=draft,
             changed=_dump(document) != _dump(base),
             updated=row.updated if row.updated_by else None,
             updated_by=row.updated_by,

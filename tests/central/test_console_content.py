@@ -213,6 +213,8 @@ def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(
     discarded = browser.post(f"{base}/discard", data={"csrf": csrf}, allow_redirects=False, timeout=5)
     assert discarded.status_code == 303
     assert console.central.drafts("main") == []
+    pending_note = CONTENT_TEXTS["az"]["content_from_draft"].format(id=draft["id"])
+    assert pending_note not in browser.get(content_url(console), timeout=5).text
     assert browser.get(base, timeout=5).status_code == 409  # no longer pending: no compare page
     assert browser.post(f"{base}/discard", data={"csrf": csrf}, timeout=5).status_code == 409
     client = CentralClient(console.server.channel_url(), console.admin_token)
