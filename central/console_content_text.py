@@ -24,6 +24,7 @@ AZ: dict[str, str] = {
         "İş nüsxəsi {id} nömrəli gözləyən qaralamadır: yenidən təklif etsəniz, yeni qaralama onu əvəz edəcək."
     ),
     "content_changed": "Təklif edilməmiş dəyişikliklər var.",
+    "content_proposed": "{id} nömrəli qaralama kimi təklif edilib, imza gözləyir.",
     "content_unchanged": "İş nüsxəsi aktiv buraxılışla eynidir.",
     "content_updated": "Son dəyişiklik: {who}, {when}",
     "content_reset": "Aktiv buraxılışdan yenidən başla",
@@ -154,6 +155,7 @@ EN: dict[str, str] = {
     ),
     "content_from_draft": "The working copy is pending draft {id}: proposing it again supersedes that draft.",
     "content_changed": "There are changes not yet proposed.",
+    "content_proposed": "Proposed as draft {id}, waiting for its signature.",
     "content_unchanged": "The working copy is the same as the active release.",
     "content_updated": "Last change: {who}, {when}",
     "content_reset": "Start again from the active release",

@@ -70,6 +70,9 @@ class Copy:
     base_release: int
     active_release: int
     draft_id: int | None
+    """The pending draft this copy was proposed as or reopened from (proposing again supersedes it)."""
+    proposed: bool
+    """The copy is exactly that pending draft's content (nothing edited since)."""
     changed: bool
     """It differs from the active release's content (so there is something to propose)."""
     updated: datetime | None
@@ -433,11 +436,13 @@ class WorkingCopies:
     def _copy(self, channel: str, row: WorkingCopy, active: Manifest | None) -> Copy:
         """The row as the console shows it; ``draft_id`` only while that draft is still pending."""
         document = json.loads(row.document)
-        draft = None
+        draft, proposed = None, False
         if row.draft_id is not None:
             session = Session.object_session(row)
             found = session.get(Draft, row.draft_id) if session is not None else None
-            draft = row.draft_id if found is not None and found.status == "pending" else None
+            if found is not None and found.status == "pending":
+                draft = row.draft_id
+                proposed = _dump(json.loads(found.manifest).get("content", {})) == row.document
         base = dict(active.content) if active else skeleton(channel)
         return Copy(
             channel=channel,
@@ -445,6 +450,7 @@ class WorkingCopies:
             base_release=row.base_release,
             active_release=active.release if active else 0,
             draft_id=draft,
+            proposed=proposed,
             changed=_dump(document) != _dump(base),
             updated=row.updated if row.updated_by else None,
             updated_by=row.updated_by,

@@ -106,6 +106,9 @@ def test_a_service_edited_in_three_languages_becomes_a_draft_the_compare_page_sh
     [draft] = console.central.drafts("main")
     assert draft["kind"] == "content" and draft["params"]["note"] == "New solar title"
     assert proposed.headers["location"] == f"/console/channels/main/drafts/{draft['id']}"
+    after = browser.get(content_url(console), timeout=5).text
+    assert CONTENT_TEXTS["az"]["content_proposed"].format(id=draft["id"]) in after
+    assert CONTENT_TEXTS["az"]["content_changed"] not in after
 
     browser.get(f"{console.server.url}/console/lang/en", timeout=5)
     compare = browser.get(console.server.url + proposed.headers["location"], timeout=5)
@@ -191,9 +194,7 @@ def test_posts_need_a_session_and_the_csrf_token(console: Fleet) -> None:
     assert browser.get(f"{console.server.url}/console/channels/main/drafts/99", timeout=5).status_code == 404
 
 
-def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(
-    console: Fleet, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(console: Fleet) -> None:
     browser = log_in(console)
     csrf = csrf_of(browser.get(content_url(console), timeout=5).text)
     browser.post(content_url(console, "/services/item-0/delete"), data={"csrf": csrf}, timeout=5)
@@ -207,8 +208,12 @@ def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(
     assert reset.status_code == 303
     assert len(re.findall(r'<tr id="service-', browser.get(content_url(console), timeout=5).text)) == 3
     opened = browser.post(f"{base}/edit", data={"csrf": csrf}, timeout=5)
-    assert CONTENT_TEXTS["az"]["content_from_draft"].format(id=draft["id"]) in opened.text
+    assert CONTENT_TEXTS["az"]["content_proposed"].format(id=draft["id"]) in opened.text
     assert re.findall(r'<tr id="service-([^"]+)">', opened.text) == ["item-1", "item-2"]
+    csrf = csrf_of(opened.text)
+    browser.post(content_url(console, "/services/item-2/move"), data={"csrf": csrf, "step": "up"}, timeout=5)
+    edited = browser.get(content_url(console), timeout=5).text  # edited since: a new draft would supersede it
+    assert CONTENT_TEXTS["az"]["content_from_draft"].format(id=draft["id"]) in edited
 
     discarded = browser.post(f"{base}/discard", data={"csrf": csrf}, allow_redirects=False, timeout=5)
     assert discarded.status_code == 303
