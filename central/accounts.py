@@ -30,7 +30,7 @@ from central.security import (
 
 log = logging.getLogger(__name__)
 
-ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+ACCOUNT_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\Z")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # PBKDF2 hashes any length; this only bounds the work a request can ask for
 

@@ -38,6 +38,7 @@ from central.errors import (
     TooLarge,
     Unsupported,
 )
+from central.preview import Previews
 from central.push import PushHub, event_stream, push_running
 from central.service import Central
 from kiosk.wire import MAX_RELEASE, MAX_REPORT_BYTES
@@ -126,12 +127,15 @@ DraftId = Annotated[int, Path(ge=1, le=MAX_RELEASE)]
 Name = Annotated[str, Path(max_length=128)]
 
 
-def create_app(central: Central, *, trusted_proxies: Sequence[str] = ()) -> FastAPI:
+def create_app(
+    central: Central, *, trusted_proxies: Sequence[str] = (), previews: Previews | None = None
+) -> FastAPI:
     """The ASGI application over ``central`` (uvicorn serves it; tests run it on 127.0.0.1).
 
     ``X-Forwarded-For`` and ``-Proto`` are believed only from ``trusted_proxies`` (the reverse proxy's
     addresses): anyone else could name a new client address for every login guess. Run it with
-    uvicorn's own ``proxy_headers`` off, so that only this list counts.
+    uvicorn's own ``proxy_headers`` off, so that only this list counts. ``previews`` draws the
+    console's previews (default: with the kiosk renderer found in this checkout, if any).
     """
     hub = PushHub()
     central.notifier.subscribe(hub.on_release)
@@ -227,6 +231,10 @@ def create_app(central: Central, *, trusted_proxies: Sequence[str] = ()) -> Fast
     def release_manifest(channel: Name, number: ReleaseNumber, _who: Admin) -> Response:
         return Response(central.release_manifest(channel, number), media_type="application/json")
 
+    @app.get("/api/channels/{channel}/releases/{number}/signature")
+    def release_signature(channel: Name, number: ReleaseNumber, _who: Admin) -> Response:
+        return Response(central.release_signature(channel, number), media_type="application/octet-stream")
+
     @app.post("/api/channels/{channel}/rollback")
     def rollback(channel: Name, body: RollbackBody, who: Admin) -> dict[str, Any]:
         return {"draft": central.propose_rollback(channel, body.release, by=who)}
@@ -284,7 +292,7 @@ def create_app(central: Central, *, trusted_proxies: Sequence[str] = ()) -> Fast
 
     from central.console import install_console  # the console maps errors with status_of from here
 
-    install_console(app, central)
+    install_console(app, central, previews)
     # Public, signed, static: last, so the routes above win for the paths they name.
     app.mount("/channels", StaticFiles(directory=central.channels_dir, check_dir=True), name="channels")
     return app

@@ -11,13 +11,14 @@ import os
 import sys
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from central.db import open_database, sqlite_url
 from central.errors import CentralError
 from central.fleet import DEFAULT_RATED_POWER_W
+from central.preview import PREVIEW_VENV, Previews, PreviewSettings
 from central.security import write_secret
 from central.service import Central
 
@@ -34,6 +35,11 @@ _SERVER_KEYS = {
     "workers": int,
 }
 MAX_WORKERS = 64
+_PREVIEW_KEYS = {
+    "python": (str, None),
+    "timeout_seconds": (int, (10, 3600)),
+    "cache_mb": (int, (10, 100_000)),
+}
 
 
 @dataclass
@@ -48,6 +54,8 @@ class ServerSettings:
     """The largest plant of any centre: a kiosk reporting more power is not believed."""
     workers: int = 1
     """uvicorn worker processes; more than one needs PostgreSQL (push is shared by LISTEN/NOTIFY)."""
+    preview: PreviewSettings = field(default_factory=PreviewSettings)
+    """The ``[preview]`` table: which Python runs the kiosk renderer for the console's previews."""
 
     @property
     def url(self) -> str:
@@ -74,6 +82,7 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
             if key == "trusted_proxies":
                 value = _addresses(value, f"{args.config}: [server] trusted_proxies")
             values[key] = value
+        values["preview"] = _preview_settings(doc.get("preview", {}), Path(args.config))
         if not 0 < int(str(values.get("rated_power_kw", 1))) <= 1_000_000:
             raise SystemExit(f"{args.config}: [server] rated_power_kw: expected 1 to 1000000 (kW)")
         if "data" in values:
@@ -98,6 +107,27 @@ def load_settings(args: argparse.Namespace) -> ServerSettings:
             "published through the others"
         )
     return settings
+
+
+def _preview_settings(table: object, config: Path) -> PreviewSettings:
+    """The config's ``[preview]`` table; a relative ``python`` is read from the config file's folder."""
+    if not isinstance(table, dict):
+        raise SystemExit(f"{config}: [preview] must be a table")
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in _PREVIEW_KEYS:
+            raise SystemExit(f"{config}: [preview] {key}: unknown key (known: {', '.join(_PREVIEW_KEYS)})")
+        kind, bounds = _PREVIEW_KEYS[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise SystemExit(f"{config}: [preview] {key}: expected {kind.__name__}")
+        if bounds is not None and not bounds[0] <= int(str(value)) <= bounds[1]:
+            raise SystemExit(f"{config}: [preview] {key}: expected {bounds[0]} to {bounds[1]}, not {value}")
+        values[key] = value
+    python = str(values.pop("python", ""))
+    return PreviewSettings(
+        python=(config.parent / python).absolute() if python else None,
+        **values,  # type: ignore[arg-type]
+    )
 
 
 def _addresses(value: object, where: str) -> tuple[str, ...]:
@@ -145,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument(
         "--workers", type=int, help="uvicorn worker processes (default 1; more need PostgreSQL)"
+    )
+    serve.add_argument(
+        "--preview",
+        action="store_true",
+        help="draw the console's previews: central.sh first installs the kiosk's packages into "
+        f"{PREVIEW_VENV}; the server does not start without a renderer",
     )
     channel = commands.add_parser("add-channel", help="create a channel that accepts manifests signed by KEY")
     channel.add_argument("name")
@@ -196,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         if args.command == "serve":
-            return serve_forever(central, settings)
+            return serve_forever(central, settings, need_preview=args.preview)
         return run_command(central, args)
     except (CentralError, OSError) as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
@@ -279,10 +315,17 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "never"
 
 
-def serve_forever(central: Central, settings: ServerSettings) -> int:
+def serve_forever(central: Central, settings: ServerSettings, *, need_preview: bool = False) -> int:
     import uvicorn
 
     from central.api import create_app
+
+    previews = Previews(settings.data / "previews", settings.preview)
+    if need_preview:
+        python, reason = previews.renderer()
+        if python is None:
+            print(f"serve --preview: no renderer for previews: {reason}", file=sys.stderr)
+            return 1
 
     if settings.workers > 1:
         from central.workers import SETTINGS_ENV, settings_for_workers
@@ -293,6 +336,7 @@ def serve_forever(central: Central, settings: ServerSettings) -> int:
             central.max_blob_bytes,
             central.fleet.rated_power_w,
             settings.trusted_proxies,
+            settings.preview,
         )
         central.database.close()  # each worker opens its own connections
         uvicorn.run(
@@ -306,7 +350,7 @@ def serve_forever(central: Central, settings: ServerSettings) -> int:
             timeout_graceful_shutdown=5,
         )
         return 0
-    app = create_app(central, trusted_proxies=settings.trusted_proxies)
+    app = create_app(central, trusted_proxies=settings.trusted_proxies, previews=previews)
     uvicorn.run(
         app,
         host=settings.host,

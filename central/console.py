@@ -34,6 +34,7 @@ from central.drafts import (
     params_of,
 )
 from central.errors import CentralError, NotFound
+from central.preview import Previews
 from central.release_notes import ReleaseNotes
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
@@ -48,6 +49,7 @@ LANGUAGE_COOKIE = "gk_lang"
 BAKU = ZoneInfo("Asia/Baku")
 LONG_EMERGENCY = timedelta(hours=24)
 """An emergency blanks every lobby screen: longer than this needs the admin to say yes twice."""
+SUPERSEDED_SHOWN = 5  # the newest superseded drafts on the channel page, so their work is not lost unseen
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 SECURITY_HEADERS = {
@@ -64,11 +66,12 @@ SECURITY_HEADERS = {
 class Console:
     """What the console's routes share: the service, the sessions, the login brake and the templates."""
 
-    def __init__(self, central: Central) -> None:
+    def __init__(self, central: Central, previews: Previews | None = None) -> None:
         self.central = central
         self.sessions = ConsoleSessions(central)
         self.throttle = LoginThrottle(lambda: central.clock())
         self.routers: list[APIRouter] = []
+        self.previews = previews or Previews(central.data_dir / "previews")
         self.release_notes = ReleaseNotes(central.publishing)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -227,12 +230,16 @@ class _PublicRoute(_ConsoleRoute):
     public = True
 
 
-def install_console(app: FastAPI, central: Central) -> None:
-    """Add the console's routes to the server's application (and ``/`` → ``/console/``)."""
-    console = Console(central)
+def install_console(app: FastAPI, central: Central, previews: Previews | None = None) -> None:
+    """Add the console's routes to the server's application (and ``/`` → ``/console/``).
+
+    ``previews``: the preview worker (default: one that looks for the kiosk's renderer in this checkout).
+    """
+    console = Console(central, previews)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
     from central.console_content import content_routes
+    from central.console_preview import preview_router
     from central.console_reports import reports_router
     from central.console_settings import settings_routes
 
@@ -243,6 +250,7 @@ def install_console(app: FastAPI, central: Central) -> None:
         settings_routes(console),
         reports_router(console),
         content_routes(console),
+        preview_router(console),
     ]
     for router in console.routers:
         app.include_router(router)
@@ -401,6 +409,11 @@ def _protected_routes(console: Console) -> APIRouter:
         for draft in drafts:
             draft["command"] = approve_command(base, name, draft["id"])
             draft["shown"] = describe_draft(draft, formats)
+        superseded = [d for d in central.drafts(name, pending_only=False) if d["status"] == "superseded"]
+        superseded = superseded[::-1][:SUPERSEDED_SHOWN]
+        for draft in superseded:
+            draft["shown"] = describe_draft(draft, formats)
+            draft["reason"] = superseded_reason(draft, formats)
         releases = central.releases(name)
         console.release_notes.summaries(name, releases, formats.lang)
         return console.page(
@@ -410,6 +423,7 @@ def _protected_routes(console: Console) -> APIRouter:
             active=active,
             releases=releases,
             drafts=drafts,
+            superseded=superseded,
             approve_all=approve_command(base, name),
         )
 
@@ -528,6 +542,17 @@ def approve_command(base: str, channel: str, draft: int | None = None) -> str:
     """What the admin runs where the content key is: it shows each draft, then signs and publishes it."""
     command = f"kioskctl approve {base}/channels/{channel} --key content.key"
     return command + (f" --draft {draft}" if draft is not None else "")
+
+
+def superseded_reason(draft: Mapping[str, Any], formats: Formats) -> str:
+    """Why a draft can no longer be approved: the release that replaced the content it was made from."""
+    t = TEXTS[formats.lang]
+    found = draft.get("superseded_by")
+    if not isinstance(found, dict):
+        return str(t["draft_superseded_unknown"])
+    reason = t["draft_superseded_reason"].format(n=found.get("release"), who=found.get("by", ""))
+    note = str(found.get("note") or "")
+    return f"{reason} {t['draft_superseded_note'].format(note=note)}" if note else reason
 
 
 def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:

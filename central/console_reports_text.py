@@ -67,6 +67,9 @@ AZ: dict[str, str] = {
     "change_channel_changed": "kanalın adı dəyişdi",
     "change_attract_added": "gözləmə nümayişi quruldu",
     "change_attract_changed": "gözləmə nümayişi dəyişdi",
+    "change_settings_added": "{n} kiosk ayarı qeydi əlavə olundu",
+    "change_settings_changed": "{n} kiosk ayarı qeydi dəyişdi",
+    "change_settings_removed": "{n} kiosk ayarı qeydi silindi",
 }
 
 EN: dict[str, str] = {
@@ -130,13 +133,16 @@ EN: dict[str, str] = {
     "change_channel_changed": "channel name changed",
     "change_attract_added": "attract loop set up",
     "change_attract_changed": "attract loop changed",
+    "change_settings_added": "{n} kiosk settings entries added",
+    "change_settings_changed": "{n} kiosk settings entries changed",
+    "change_settings_removed": "{n} kiosk settings entries removed",
 }
 
 EN_ONE: dict[str, str] = {
     f"change_{table}_{kind}": f"1 {table} {kind}"
     for table in ("service", "video", "announcement")
     for kind in ("added", "changed", "removed")
-}
+} | {f"change_settings_{kind}": f"1 kiosk settings entry {kind}" for kind in ("added", "changed", "removed")}
 """English says "1 service added" but "2 services added"; Azerbaijani keeps the singular after a number."""
 
 REPORT_TEXTS: dict[str, dict[str, str]] = {"az": AZ, "en": EN}

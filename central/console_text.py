@@ -53,6 +53,7 @@ AZ: dict[str, str] = {
     "token_revoke": "{name} tokenini ləğv et",
     "nav_plays": "Nümayiş hesabatı",
     "release_details": "Ətraflı",
+    "preview_link": "Önizləmə: kiosklarda necə görünəcək",
     "language": "Dil",
     "logout": "Çıxış",
     "footer_times": "Bütün vaxtlar Bakı vaxtı ilədir (UTC+4).",
@@ -152,6 +153,14 @@ AZ: dict[str, str] = {
         "Əmr admin tokenini GREEN_KIOSK_ADMIN_TOKEN mühit dəyişənindən və ya --token-file faylından oxuyur."
     ),
     "drafts_none": "Təsdiq gözləyən qaralama yoxdur.",
+    "drafts_superseded_title": "Əvəz olunmuş qaralamalar",
+    "draft_superseded": "Əvəz olunub",
+    "draft_superseded_reason": (
+        "{n} nömrəli buraxılış ({who}) bu qaralamanın hazırlandığı məzmunu əvəz etdi; onu artıq təsdiq "
+        "etmək olmaz. Hələ lazımdırsa, yenidən hazırlayın."
+    ),
+    "draft_superseded_note": "Buraxılışın qeydi: {note}",
+    "draft_superseded_unknown": "Sonrakı buraxılış bu qaralamanın hazırlandığı məzmunu əvəz etdi.",
     "releases_title": "Buraxılışlar",
     "release_published": "Dərc edilib",
     "release_by": "Dərc edən",
@@ -277,6 +286,7 @@ EN: dict[str, str] = {
     "token_revoke": "Revoke token {name}",
     "nav_plays": "Proof of play",
     "release_details": "Details",
+    "preview_link": "Preview: as kiosks will show it",
     "language": "Language",
     "logout": "Log out",
     "footer_times": "All times are Baku time (UTC+4).",
@@ -374,6 +384,14 @@ EN: dict[str, str] = {
     "drafts_all_command": "To approve every pending draft at once:",
     "drafts_token_hint": "The command reads the admin token from $GREEN_KIOSK_ADMIN_TOKEN or --token-file.",
     "drafts_none": "No drafts are waiting for approval.",
+    "drafts_superseded_title": "Superseded drafts",
+    "draft_superseded": "Superseded",
+    "draft_superseded_reason": (
+        "Release {n} (by {who}) replaced the content this draft was made from, so it can no longer be "
+        "approved. Propose it again if it is still needed."
+    ),
+    "draft_superseded_note": "The release's note: {note}",
+    "draft_superseded_unknown": "A later release replaced the content this draft was made from.",
     "releases_title": "Releases",
     "release_published": "Published",
     "release_by": "Published by",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from central.db import Database
 from central.errors import Conflict, Invalid, NotFound, Rejected
 from central.models import Draft
-from central.publishing import Publishing, channel_row
+from central.publishing import SUPERSEDED_KEY, Publishing, channel_row
 from kiosk.content.manifest import BlobInfo, content_of, encode_manifest, parse_manifest
 from kiosk.errors import ContentError
 from kiosk.wire import LANGUAGES, LEVELS, MAX_RELEASE, parse_time
@@ -391,25 +391,28 @@ class Drafts:
             return draft.id
 
     def drafts(self, channel: str, *, pending_only: bool = True) -> list[dict[str, Any]]:
-        """The channel's drafts, oldest first: ``params`` as JSON values, ``manifest`` as base64."""
+        """The channel's drafts, oldest first: ``params`` as JSON values, ``manifest`` as base64, and for a
+        superseded draft ``superseded_by`` (release, by, note) when it was kept."""
         with self.database.session() as session:
             row = channel_row(session, channel)
             query = select(Draft).where(Draft.channel_id == row.id)
             if pending_only:
                 query = query.where(Draft.status == "pending")
+            found = [(d, _params(d.params)) for d in session.scalars(query.order_by(Draft.id))]
             return [
                 {
                     "id": d.id,
                     "kind": d.kind,
                     "description": d.description,
-                    "params": json.loads(d.params or "{}"),
+                    "params": {k: v for k, v in params.items() if k != SUPERSEDED_KEY},
+                    "superseded_by": params.get(SUPERSEDED_KEY),
                     "release": d.number,
                     "status": d.status,
                     "created": d.created.isoformat(),
                     "created_by": d.created_by,
                     "manifest": base64.b64encode(d.manifest).decode("ascii"),
                 }
-                for d in session.scalars(query.order_by(Draft.id))
+                for d, params in found
             ]
 
     def approve(self, channel: str, draft_id: int, signature: bytes, *, by: str) -> int:
@@ -422,9 +425,25 @@ class Drafts:
             if draft.status != "pending":
                 raise Conflict(f"draft {draft_id} is {draft.status}, not pending")
             data, kind, description = draft.manifest, draft.kind, draft.description
-        number = self.publishing.publish(channel, data, signature, by=by, note=f"{kind}: {description}"[:256])
+            proposer = draft.created_by
+        note = f"{kind}: {description}"[: 256 - 16 - len(proposer)] + f" (proposed by {proposer})"
+        number = self.publishing.publish(channel, data, signature, by=by, note=note, draft=draft_id)
         with self.database.session() as session:
             stored = session.get(Draft, draft_id)
             if stored is not None:
                 stored.status = "published"
         return number
+
+    def manifest_of(self, channel: str, draft_id: int) -> bytes:
+        """A draft's exact manifest bytes, whatever its status: what the console's preview draws."""
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            draft = session.get(Draft, draft_id) if 0 < draft_id <= MAX_RELEASE else None
+            if draft is None or draft.channel_id != row.id:
+                raise NotFound(f"channel {channel!r} has no draft {draft_id}")
+            return bytes(draft.manifest)
+
+
+def _params(text: str | None) -> dict[str, Any]:
+    doc = json.loads(text or "{}")
+    return doc if isinstance(doc, dict) else {}

@@ -33,8 +33,8 @@ from kiosk.wire import MAX_RELEASE
 
 log = logging.getLogger(__name__)
 
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-SHA_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+NAME_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9._-]{0,63}\Z")
+SHA_PATTERN = re.compile(r"\A[0-9a-f]{64}\Z")
 NOTIFY_CHANNEL = "green_release"  # PostgreSQL: every server process LISTENs (central.push)
 
 
@@ -146,8 +146,21 @@ class Publishing:
         write_blob(target, fill)
         return True
 
-    def publish(self, channel: str, manifest: bytes, signature: bytes, *, by: str, note: str = "") -> int:
-        """Verify and activate a signed manifest: signature, schema, growing number, every blob here."""
+    def publish(
+        self,
+        channel: str,
+        manifest: bytes,
+        signature: bytes,
+        *,
+        by: str,
+        note: str = "",
+        draft: int | None = None,
+    ) -> int:
+        """Verify and activate a signed manifest: signature, schema, growing number, every blob here.
+
+        ``draft`` is the draft being approved. Any other publish (a folder's) replaces the content every
+        pending draft was made from, so all of them are superseded, each with the reason kept.
+        """
         with self._lock, self.database.session() as session:
             row = channel_row(session, channel)
             try:
@@ -177,11 +190,12 @@ class Publishing:
                     note=note,
                 )
             )
-            for draft in session.scalars(
+            for pending in session.scalars(
                 select(Draft).where(Draft.channel_id == row.id, Draft.status == "pending")
             ):
-                if draft.number <= parsed.release:
-                    draft.status = "superseded"
+                if pending.id != draft and (draft is None or pending.number <= parsed.release):
+                    pending.status = "superseded"
+                    pending.params = superseded_params(pending.params, parsed.release, by, note)
             announce_release(session, channel, parsed.release)
         log.info("Channel %s: release %d published by %s %s", channel, parsed.release, by, note)
         self.notifier.notify(channel, parsed.release)
@@ -206,6 +220,13 @@ class Publishing:
             ]
 
     def release_manifest(self, channel: str, number: int) -> bytes:
+        return self._release(channel, number).manifest
+
+    def release_signature(self, channel: str, number: int) -> bytes:
+        """The admin's signature over release ``number``, so ``kioskctl pull`` can check any release."""
+        return self._release(channel, number).signature
+
+    def _release(self, channel: str, number: int) -> Release:
         with self.database.session() as session:
             row = channel_row(session, channel)
             if not 0 < number <= MAX_RELEASE:
@@ -215,7 +236,8 @@ class Publishing:
             )
             if release is None:
                 raise NotFound(f"channel {channel!r} has no release {number}")
-            return release.manifest
+            session.expunge(release)
+            return release
 
     def active_manifest(self, channel: str) -> Manifest | None:
         """The channel's active release, parsed as a kiosk parses it; None before the first."""
@@ -229,6 +251,22 @@ class Publishing:
             return []
         found = content_of(manifest, None).announcements
         return sorted(found, key=lambda item: item.starts, reverse=True)
+
+
+SUPERSEDED_KEY = "superseded_by"
+"""Kept beside a draft's parameters (no schema change): the release that replaced its base, and who
+published it, so the console can say why the draft can no longer be approved."""
+
+
+def superseded_params(params: str | None, release: int, by: str, note: str) -> str:
+    try:
+        doc = json.loads(params or "{}")
+    except ValueError:
+        doc = {}
+    if not isinstance(doc, dict):
+        doc = {}
+    doc[SUPERSEDED_KEY] = {"release": release, "by": by[:128], "note": note[:256]}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
 def announce_release(session: Session, channel: str, release: int) -> None:

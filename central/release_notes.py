@@ -21,7 +21,7 @@ from kiosk.errors import ContentError
 
 log = logging.getLogger(__name__)
 
-SUMMARY_TABLES = ("service", "services", "video", "announcement", "channel", "attract")
+SUMMARY_TABLES = ("service", "services", "video", "announcement", "channel", "attract", "settings")
 """What a reader counts as a change ("release" only holds the number and dates, which always change)."""
 
 

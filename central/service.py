@@ -99,6 +99,9 @@ class Central:
     def release_manifest(self, channel: str, number: int) -> bytes:
         return self.publishing.release_manifest(channel, number)
 
+    def release_signature(self, channel: str, number: int) -> bytes:
+        return self.publishing.release_signature(channel, number)
+
     # --- drafts ----------------------------------------------------------------------------------
     def propose_rollback(self, channel: str, number: int, *, by: str) -> int:
         return self.drafting.propose_rollback(channel, number, by=by)

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Set up everything Green Kiosk needs on a Debian machine: Debian libraries for Qt (when root),
 # the .venv with pinned packages, and the compiled translations. Idempotent and quick when done.
-# Usage: scripts/bootstrap.sh runtime|dev|central   (central: the server only, no Qt)
+# Usage: scripts/bootstrap.sh runtime|dev|central|preview   (central: the server only, no Qt;
+# preview: the kiosk's packages in .venv-preview, for the server's console previews, apart from its venv)
 set -euo pipefail
 profile=${1:-runtime}
 cd "$(dirname "$0")/.."
 # One lock per profile, every file's hash in it (scripts/lock.sh writes them from requirements/*.in).
+venv=.venv
 case "$profile" in
   runtime) lock=requirements/kiosk.txt ;;
   central) lock=requirements/central.txt ;;
   dev) lock=requirements/dev.txt ;;
-  *) echo "Unknown profile '$profile': use runtime, dev or central." >&2; exit 2 ;;
+  preview) lock=requirements/kiosk.txt; venv=.venv-preview ;;
+  *) echo "Unknown profile '$profile': use runtime, dev, central or preview." >&2; exit 2 ;;
 esac
 
 # Qt's xcb/wayland platform plugins, QtMultimedia (PulseAudio client) and fonts need these.
@@ -55,25 +58,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -x .venv/bin/python ]; then
-  echo "== Creating .venv"
-  "$python" -m venv .venv
+if [ ! -x "$venv/bin/python" ]; then
+  echo "== Creating $venv"
+  "$python" -m venv "$venv"
 fi
-stamp=.venv/.green-kiosk-$profile
+stamp=$venv/.green-kiosk-$profile
 want=$(cat "$lock" pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "== Installing Python packages ($lock)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi
 
 # Translations: .ts are the sources, .qm are built here (never committed).
 shopt -s nullglob
-[ -x .venv/bin/pyside6-lrelease ] || exit 0  # the central profile has no Qt
+[ -x "$venv/bin/pyside6-lrelease" ] || exit 0  # the central profile has no Qt
 for ts in translations/*.ts; do
   qm=${ts%.ts}.qm
   if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
-    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+    "$venv/bin/pyside6-lrelease" -silent "$ts" -qm "$qm"
   fi
 done

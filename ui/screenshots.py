@@ -1,9 +1,10 @@
 """Rendering what a visitor sees to PNG, with no screen needed: ``main.py --screenshot DIR``.
 
-Developers look at every view this way, and ``kioskctl approve --preview`` runs it on a draft before the
-key signs it, so it draws everything a release holds: every section (the services grid in as many
-scrolled pages as its cards need), every service's page, every announcement, a real video frame, in
-each language and screen size. A run never records proof of play (main.py builds it without a reporter).
+Developers look at every view this way, and ``kioskctl approve --preview`` and the console's preview
+(``central/preview.py``) run it on a draft before the key signs it, so it draws everything a release
+holds: every section (the services grid in as many scrolled pages as its cards need), every service's
+page, every announcement, a real video frame, in each language and screen size. A run never records
+proof of play (main.py builds it without a reporter).
 """
 
 from __future__ import annotations

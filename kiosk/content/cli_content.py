@@ -1,4 +1,4 @@
-"""kioskctl's content commands: keygen, validate, publish (for administrators) and sync (for IT staff)."""
+"""kioskctl's content commands: keygen, validate, publish, pull (administrators) and sync (IT staff)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from kiosk.logsetup import configure_logging
 from kiosk.options import add_common_options, log_level, settings_from_options
 
 if TYPE_CHECKING:
+    from kiosk.content.publish import SourceRelease
     from kiosk.content.remote import CentralClient, ProposedDraft
 
 
 def add_content_commands(subparsers: Any) -> None:
-    """Register ``keygen``, ``validate``, ``publish`` and ``sync`` on kioskctl's subcommands."""
+    """Register ``keygen``, ``validate``, ``publish``, ``pull`` and ``sync`` on kioskctl's subcommands."""
     keygen = subparsers.add_parser("keygen", help="make the channel's signing key pair")
     keygen.add_argument("--out", required=True, metavar="DIR", help="writes DIR/content.key and content.pub")
     keygen.set_defaults(run=cmd_keygen)
@@ -49,7 +50,23 @@ def add_content_commands(subparsers: Any) -> None:
         metavar="TEXT",
         help="what this release changes, shown on the console's channel page (central server only)",
     )
+    publish.add_argument(
+        "--replace",
+        action="store_true",
+        help="publish even though the channel has items or pending drafts this folder would replace",
+    )
     publish.set_defaults(run=cmd_publish)
+
+    pull = subparsers.add_parser("pull", help="write a release of a central server's channel to a folder")
+    pull.add_argument("url", metavar="URL", help="the channel: https://server/channels/NAME")
+    pull.add_argument("folder", metavar="DIR", help="the content source folder to write (new or empty)")
+    pull.add_argument("--release", type=int, metavar="N", help="which release (default: the active one)")
+    pull.add_argument(
+        "--key-pub", metavar="FILE", help="the channel's content.pub: refuse a release it did not sign"
+    )
+    pull.add_argument("--token-file", metavar="FILE", help="admin token (or $GREEN_KIOSK_ADMIN_TOKEN)")
+    pull.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    pull.set_defaults(run=cmd_pull)
 
     approve = subparsers.add_parser(
         "approve",
@@ -131,6 +148,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             release=args.release,
             valid_days=args.valid_days,
             note=args.note,
+            check=_overwrite_check(args, client),
         )
     else:
         report = publish(
@@ -141,6 +159,47 @@ def cmd_publish(args: argparse.Namespace) -> int:
         f"{report.blobs_total} blobs uploaded ({report.bytes_uploaded} bytes), "
         f"manifest {report.manifest_bytes} bytes"
     )
+    return 0
+
+
+def _overwrite_check(args: argparse.Namespace, client: CentralClient) -> Callable[[SourceRelease], None]:
+    """Before a folder publish uploads anything: list what it would replace on the channel, then go on
+    only with --replace or a typed "yes"; with no terminal to ask in, refuse with the list."""
+    from kiosk.content.overwrite import REPLACE_HINT, render_overwrite, what_publish_overwrites
+    from kiosk.content.signing import load_private_key
+
+    def check(content: SourceRelease) -> None:
+        public_key = load_private_key(Path(args.key)).public_key()
+        found = what_publish_overwrites(client, Path(args.source), content, public_key)
+        if not found:
+            return
+        print(render_overwrite(found))
+        if not args.replace:
+            if not sys.stdin.isatty():
+                raise ContentError(f"nothing published: the channel has what is listed above; {REPLACE_HINT}")
+            if not _ask("Publish anyway and replace what is listed above? Type yes to publish: "):
+                raise ContentError(f"nothing published; {REPLACE_HINT}")
+        if found.drafts:
+            print("Publishing; the pending drafts above are marked superseded (the console shows why)")
+
+    return check
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from kiosk.content.pull import pull
+    from kiosk.content.remote import CentralClient, read_token
+    from kiosk.content.signing import load_public_key
+
+    client = CentralClient(args.url, read_token(args.token_file))
+    public_key = load_public_key(Path(args.key_pub)) if args.key_pub else None
+    report = pull(client, Path(args.folder), release=args.release, public_key=public_key, force=args.force)
+    checked = "signature checked" if report.verified else "signature NOT checked (add --key-pub content.pub)"
+    print(
+        f"Pulled release {report.release} into {report.folder}: content.toml and {report.files} media "
+        f"files ({report.bytes} bytes), each checked against its sha256; {checked}"
+    )
+    for problem in report.problems:
+        print(f"Note: kioskctl validate will say: {problem}")
     return 0
 
 

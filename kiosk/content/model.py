@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 DEFAULT_LANGUAGE = "az"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9-]{0,63}\Z")
 SECTIONS = ("energy", "video", "services")
 SERVICE_KEYS = (
     "id",

@@ -1,8 +1,9 @@
-"""``kioskctl approve --preview``: a draft drawn by the kiosk's own renderer before it is signed.
+"""A manifest drawn by the kiosk's own renderer: ``kioskctl approve --preview`` and the console's preview.
 
 The kiosk program runs in a child process (``main.py --screenshot DIR --preview-manifest FILE``), so
-``kiosk/`` never imports Qt, and its blobs are fetched from the channel and checked against the
-manifest first: the PNGs show exactly the bytes the key would approve.
+neither ``kiosk/`` nor the central server ever imports Qt. ``approve --preview`` fetches the blobs from
+the channel and checks them against the manifest first, so the PNGs show exactly the bytes the key
+would approve; the server (``central.preview``) points the child at the channel's own blobs.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import LANGUAGES
 from kiosk.content.library import ContentLibrary
-from kiosk.content.manifest import MAX_MANIFEST_BYTES, TARGETED_LISTS, parse_manifest
+from kiosk.content.manifest import MAX_MANIFEST_BYTES, TARGETED_LISTS, Manifest, parse_manifest
+from kiosk.content.model import Content, parse_content
 from kiosk.content.releases import install_release
 from kiosk.errors import ContentError
 from kiosk.paths import app_root
@@ -73,8 +76,11 @@ def parse_sizes(value: str) -> tuple[tuple[int, int], ...]:
     return tuple(sizes)
 
 
-def kiosk_command() -> list[str]:
-    """How to start the kiosk program: main.py from source, or ``green-kiosk`` beside ``kioskctl``."""
+def kiosk_command(python: Path | None = None) -> list[str]:
+    """How to start the kiosk program: main.py from source (with ``python``, default this one), or
+    ``green-kiosk`` beside ``kioskctl``."""
+    if python is not None:
+        return [str(python), str(app_root() / "main.py")]
     if getattr(sys, "frozen", False):
         return [str(Path(sys.executable).with_name("green-kiosk"))]
     return [sys.executable, str(app_root() / "main.py")]
@@ -95,11 +101,19 @@ def render_draft(client: CentralClient, draft: ProposedDraft, options: PreviewOp
 
 
 def render_manifest(
-    manifest: Path, blobs: Path, out: Path, options: PreviewOptions, *, data_dir: Path
+    manifest: Path,
+    blobs: Path,
+    out: Path,
+    options: PreviewOptions,
+    *,
+    data_dir: Path,
+    kiosk: Sequence[str] | None = None,
+    timeout_s: float = RENDER_TIMEOUT_S,
 ) -> list[Path]:
-    """Run the kiosk's screenshot renderer on a manifest file and a folder of its blobs."""
+    """Run the kiosk's screenshot renderer (``kiosk``: the command, default :func:`kiosk_command`) on a
+    manifest file and a folder of its blobs; ContentError says why when it fails or overruns."""
     command = [
-        *kiosk_command(),
+        *(kiosk or kiosk_command()),
         "--screenshot", str(out),
         "--preview-manifest", str(manifest),
         "--preview-blobs", str(blobs),
@@ -110,9 +124,11 @@ def render_manifest(
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S, env=env, check=False
+            command, capture_output=True, text=True, timeout=timeout_s, env=env, check=False
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except subprocess.TimeoutExpired as exc:  # run() has killed the child
+        raise ContentError(f"the preview was not rendered within {timeout_s:g} seconds") from exc
+    except OSError as exc:
         raise ContentError(f"the preview could not be rendered: {exc}") from exc
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
@@ -131,11 +147,21 @@ def install_preview(store: Store, library: ContentLibrary, manifest_file: Path, 
     except OSError as exc:
         raise ContentError(f"{manifest_file}: cannot read: {exc.strerror}") from exc
     manifest = parse_manifest(data, where=str(manifest_file))
+    install_release(store, manifest.release, preview_document(manifest), datetime.now(UTC))
+    library.blob_dir = blob_dir
+    return manifest.release
+
+
+def preview_document(manifest: Manifest) -> dict[str, Any]:
+    """The release's content with every item shown as if for this centre (the signer sees them all)."""
     document = manifest.store_document(None)
     for name in TARGETED_LISTS:
         for item in document.get(name) or []:
             if isinstance(item, dict):
                 item.pop("centres", None)
-    install_release(store, manifest.release, document, datetime.now(UTC))
-    library.blob_dir = blob_dir
-    return manifest.release
+    return document
+
+
+def preview_content(manifest: Manifest) -> Content:
+    """What a preview draws, as the kiosk's Content: the console names its pictures after it."""
+    return parse_content(preview_document(manifest), release=manifest.release, origin="sync")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.central_connection import MAX_ANSWER_BYTES, CentralConnection, CentralConnectionError
 from kiosk.config import read_named_file
+from kiosk.content.base_record import record_base
 from kiosk.content.diff import ReleaseDiff, diff_releases, render_text, shown
 from kiosk.content.manifest import (
     BLOBS_DIR,
@@ -34,9 +37,11 @@ from kiosk.content.manifest import (
     encode_manifest,
     parse_manifest,
 )
-from kiosk.content.publish import DEFAULT_VALID_DAYS, PublishReport, load_release
+from kiosk.content.publish import DEFAULT_VALID_DAYS, PublishReport, SourceRelease, load_release
 from kiosk.content.signing import SIGNATURE_SIZE, load_private_key, sign, verify
 from kiosk.errors import ConfigError, ContentError
+
+log = logging.getLogger(__name__)
 
 TOKEN_ENV = "GREEN_KIOSK_ADMIN_TOKEN"
 TIMEOUT = (10.0, 300.0)  # connect, read (a big video takes a while to hash on the server)
@@ -146,8 +151,18 @@ class CentralClient:
                 return None
             raise
 
-    def fetch_blob(self, sha: str, size: int, dest: Path) -> None:
-        """Download a channel blob to ``dest``, refusing more bytes than promised or another sha256."""
+    def release_files(self, number: int) -> tuple[bytes, bytes]:
+        """Release ``number``'s manifest bytes and the admin's signature over them, as the server keeps
+        them (any release, not only the active one)."""
+        found: list[bytes] = []
+        for name, limit in (("manifest", MAX_MANIFEST_BYTES), ("signature", SIGNATURE_SIZE)):
+            with self._http.open_stream(self.channel.api("releases", str(number), name)) as response:
+                found.append(self._http.read_limited(response, limit))
+        return found[0], found[1]
+
+    def fetch_blob(self, sha: str, size: int, dest: Path, *, deadline: float | None = None) -> None:
+        """Download a channel blob to ``dest``, refusing more bytes than promised or another sha256, and
+        giving up at ``deadline`` (``time.monotonic()``) so a trickling server cannot hold it forever."""
         digest = hashlib.sha256()
         written = 0
         with self._http.open_stream(self.channel.files(BLOBS_DIR, sha)) as response, dest.open("wb") as out:
@@ -156,6 +171,8 @@ class CentralClient:
                     written += len(chunk)
                     if written > size:
                         raise ContentError(f"blob {sha}: larger than the {size} bytes the manifest promises")
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise ContentError(f"blob {sha}: still downloading at its deadline; try again later")
                     digest.update(chunk)
                     out.write(chunk)
             except requests.RequestException as exc:
@@ -194,8 +211,13 @@ def publish_remote(
     valid_days: int = DEFAULT_VALID_DAYS,
     now: datetime | None = None,
     note: str = "",
+    check: Callable[[SourceRelease], None] | None = None,
 ) -> PublishReport:
-    """Publish ``source`` to the server: missing blobs first, then the signed manifest with its note."""
+    """Publish ``source`` to the server: missing blobs first, then the signed manifest with its note.
+
+    ``check`` sees the checked folder before anything is uploaded and raises to stop (the CLI's
+    "what this would overwrite"). Afterwards the folder records the release it now is.
+    """
     if valid_days < 1:
         raise ContentError(f"--valid-days: expected at least 1, got {valid_days}")
     note = note.strip()
@@ -203,6 +225,8 @@ def publish_remote(
         raise ContentError(f"--note: at most {MAX_NOTE} characters, got {len(note)}")
     key = load_private_key(key_path)
     content = load_release(source)
+    if check is not None:
+        check(content)
     current = client.active_release()
     number = current + 1 if release is None else release
     if number <= current:
@@ -221,6 +245,10 @@ def publish_remote(
         blobs=content.blobs,
     )
     client.publish_signed(data, sign(key, data), note=note)
+    try:
+        record_base(source, client.channel.files(), parse_manifest(data))
+    except OSError as exc:  # a read-only folder still published; the next publish just compares more
+        log.warning("%s: cannot note which release it is now: %s", source, exc)
     return PublishReport(number, len(data), len(content.blobs), len(missing), uploaded_bytes)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from central.api import create_app
 from central.db import open_database, sqlite_url
@@ -37,6 +38,13 @@ class RunningServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket = socket.socket()
+
+    @property
+    def app(self) -> FastAPI:
+        """The running application (tests reach its console's preview worker through it)."""
+        assert self._server is not None, "the server is not running"
+        app: FastAPI = self._server.config.app
+        return app
 
     @property
     def url(self) -> str:

@@ -200,7 +200,8 @@ def test_a_release_shows_its_note_author_and_what_changed(
     publish(fleet, source(tmp_path / "v1", first), monkeypatch, "--note", "İlk buraxılış")
     second = {**first, "a": {"az": "Bir (yeni)", "en": "One (new)", "ru": "Один"}}
     second["c"] = {"az": "Üç", "en": "Three", "ru": "Три"}
-    publish(fleet, source(tmp_path / "v2", second), monkeypatch, "--note", "Qiymətlər <b>yeniləndi</b>")
+    note = ("--note", "Qiymətlər <b>yeniləndi</b>")
+    publish(fleet, source(tmp_path / "v2", second), monkeypatch, *note, "--replace")  # a new folder
     fleet.central.accounts.add_user("admin", PASSWORD)
     browser = log_in(fleet)
     browser.cookies.set("gk_lang", "en", path="/console")

@@ -40,7 +40,8 @@ def live(qtbot: QtBot, fleet: Fleet, tmp_path: Path, data_dir: Path) -> Iterator
 
 def publish(fleet: Fleet, source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GREEN_KIOSK_ADMIN_TOKEN", fleet.admin_token)
-    code = kioskctl(["publish", str(source), "--to", fleet.server.channel_url(), "--key", str(fleet.key)])
+    to = fleet.server.channel_url()  # each version is a new folder: --replace, as its admin would
+    code = kioskctl(["publish", str(source), "--to", to, "--key", str(fleet.key), "--replace"])
     assert code == 0
 
 

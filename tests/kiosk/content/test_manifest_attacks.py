@@ -155,6 +155,12 @@ CASES: list[tuple[str, bytes, str]] = [
         "announcements[0].ends",
     ),
     (
+        "a blob name ending in a newline (a second line in a file name)",
+        compact({**valid(), "blobs": {"ab" * 32 + "\n": {"size": 10, "type": "image/png"}}}),
+        "blobs",
+    ),
+    ("a service id ending in a newline", with_content(services=[service("tax\n")]), "services[0].id"),
+    (
         "a schedule at 25 o'clock",
         with_content(services=[service("late", schedule={"hours": "25:00-26:00"})]),
         "schedule.hours",
