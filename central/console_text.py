@@ -131,10 +131,10 @@ AZ: dict[str, str] = {
     "channel_no_release": "Bu kanalda hələ buraxılış yoxdur.",
     "drafts_title": "Təsdiq gözləyən qaralamalar",
     "drafts_explain": (
-        "Server məzmunun imza açarını saxlamır. Buradan edilən geri qaytarma və elan yalnız qaralamadır: "
-        "kiosklar onu ancaq admin öz kompüterindəki açarla imzalayandan sonra görür. Aşağıdakı əmri "
-        "content.key faylı olan kompüterdə işə salın: o, qaralamanı göstərir, imzalayır və yeni "
-        "buraxılış nömrəsi ilə dərc edir."
+        "Server məzmunun imza açarını saxlamır. Buradan edilən geri qaytarma, elan və məzmun redaktəsi "
+        "yalnız qaralamadır: kiosklar onu ancaq admin öz kompüterindəki açarla imzalayandan sonra görür. "
+        "Aşağıdakı əmri content.key faylı olan kompüterdə işə salın: o, qaralamanı göstərir, imzalayır "
+        "və yeni buraxılış nömrəsi ilə dərc edir."
     ),
     "draft_pending": "Gözləyir",
     "draft_heading": "Qaralama {id} → buraxılış {n}",
@@ -364,10 +364,10 @@ EN: dict[str, str] = {
     "channel_no_release": "This channel has no release yet.",
     "drafts_title": "Drafts waiting for approval",
     "drafts_explain": (
-        "The server never holds the content signing key. A rollback or an announcement made here is only "
-        "a draft: kiosks see it once an admin signs it with the key on their own computer. Run the "
-        "command below where content.key is kept: it shows the draft, signs it and publishes it under a "
-        "new release number."
+        "The server never holds the content signing key. A rollback, an announcement or a content edit "
+        "made here is only a draft: kiosks see it once an admin signs it with the key on their own "
+        "computer. Run the command below where content.key is kept: it shows the draft, signs it and "
+        "publishes it under a new release number."
     ),
     "draft_pending": "Pending",
     "draft_heading": "Draft {id} → release {n}",

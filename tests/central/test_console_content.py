@@ -119,6 +119,7 @@ def test_a_service_edited_in_three_languages_becomes_a_draft_the_compare_page_sh
         assert f'<td class="now">{NEW_TEXTS[key]}</td>' in compare.text
     assert "Новый текст &lt;b&gt;без&lt;/b&gt; разметки." in compare.text  # escaped, never markup
     assert "Content edit: New solar title" in compare.text
+    assert f"/console/channels/main/drafts/{draft['id']}/preview" in compare.text
     page = browser.get(f"{console.server.url}/console/channels/main", timeout=5).text
     assert "Content edit: New solar title" in page and f"/drafts/{draft['id']}" in page
 
