@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,10 @@ def test_an_admin_edits_a_service_in_three_languages_proposes_it_and_sees_the_di
     if executable is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     client = CentralClient(fleet.server.channel_url(), fleet.admin_token)
-    publish_remote(REPO_ROOT / "resources" / "demo", fleet.key, client, note="Demo")
+    demo = shutil.copytree(
+        REPO_ROOT / "resources" / "demo", tmp_path / "demo"
+    )  # publish writes a base record
+    publish_remote(demo, fleet.key, client, note="Demo")
     fleet.central.accounts.add_user("admin", PASSWORD)
     url = fleet.server.url
     expect = playwright.expect
