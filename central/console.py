@@ -27,6 +27,7 @@ from central.console_text import LANGUAGES, TEXTS
 from central.drafts import (
     MAX_CENTRES,
     AnnouncementDraft,
+    ContentDraft,
     EndAnnouncement,
     Rollback,
     SettingsDraft,
@@ -239,6 +240,7 @@ def install_console(app: FastAPI, central: Central, previews: Previews | None = 
     console = Console(central, previews)
     app.state.console = console
     from central.console_accounts import accounts_routes  # it builds on this module's pieces
+    from central.console_content import content_routes
     from central.console_media import media_routes
     from central.console_preview import preview_router
     from central.console_reports import reports_router
@@ -250,6 +252,7 @@ def install_console(app: FastAPI, central: Central, previews: Previews | None = 
         accounts_routes(console),
         settings_routes(console),
         reports_router(console),
+        content_routes(console),
         preview_router(console),
         media_routes(console),
     ]
@@ -570,6 +573,8 @@ def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:
         return t["draft_end_announcement"].format(text=text, when=formats.when(params.at))
     if isinstance(params, SettingsDraft):
         return t["draft_settings"].format(target=params.target, n=len(params.entries))
+    if isinstance(params, ContentDraft):
+        return t["draft_content"].format(note=params.note)
     return str(draft.get("description", ""))
 
 

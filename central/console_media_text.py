@@ -83,6 +83,9 @@ AZ: dict[str, str] = {
         "«{name}» silinmədi: onu bu kanalın buraxılışları ({releases}) və ya təsdiq gözləyən "
         "qaralamaları ({drafts}) istifadə edir."
     ),
+    "media_in_working_copy": (
+        "«{name}» silinmədi: kanalın redaktə olunan məzmunu onu istifadə edir. Əvvəlcə onu oradan çıxarın."
+    ),
     "media_no_ffprobe": (
         "Server videonu və şəkli yoxlaya bilmir: ffprobe quraşdırılmayıb. IT əməkdaşına bildirin "
         "(serverdə: apt install ffmpeg və ya ./central.sh yenidən)."
@@ -167,6 +170,9 @@ EN: dict[str, str] = {
     "media_in_use": (
         "“{name}” was not removed: this channel's releases ({releases}) or drafts waiting for approval "
         "({drafts}) use it."
+    ),
+    "media_in_working_copy": (
+        "“{name}” was not removed: the channel's content being edited uses it. Take it out there first."
     ),
     "media_no_ffprobe": (
         "The server cannot check videos and pictures: ffprobe is not installed. Tell IT (on the server: "

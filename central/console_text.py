@@ -131,16 +131,21 @@ AZ: dict[str, str] = {
     "channel_no_release": "Bu kanalda hələ buraxılış yoxdur.",
     "drafts_title": "Təsdiq gözləyən qaralamalar",
     "drafts_explain": (
-        "Server məzmunun imza açarını saxlamır. Buradan edilən geri qaytarma və elan yalnız qaralamadır: "
-        "kiosklar onu ancaq admin öz kompüterindəki açarla imzalayandan sonra görür. Aşağıdakı əmri "
-        "content.key faylı olan kompüterdə işə salın: o, qaralamanı göstərir, imzalayır və yeni "
-        "buraxılış nömrəsi ilə dərc edir."
+        "Server məzmunun imza açarını saxlamır. Buradan edilən geri qaytarma, elan və məzmun redaktəsi "
+        "yalnız qaralamadır: kiosklar onu ancaq admin öz kompüterindəki açarla imzalayandan sonra görür. "
+        "Aşağıdakı əmri content.key faylı olan kompüterdə işə salın: o, qaralamanı göstərir, imzalayır "
+        "və yeni buraxılış nömrəsi ilə dərc edir."
     ),
     "draft_pending": "Gözləyir",
     "draft_heading": "Qaralama {id} → buraxılış {n}",
     "draft_rollback": "Geri qaytarma: {n} nömrəli buraxılışın məzmunu yenidən aktiv olacaq",
     "draft_announcement": "Elan, {when}-dək: {text}",
     "draft_settings": "Kiosk ayarları ({target} üçün dəyişdi); buraxılışda cəmi {n} ayar qeydi",
+    "draft_content": "Məzmun redaktəsi: {note}",
+    "content_link": "Məzmunu redaktə et",
+    "draft_compare": "Fərqə bax",
+    "draft_discard": "Qaralamanı ləğv et",
+    "draft_edit": "İş nüsxəsinə aç və redaktə et",
     "draft_by": "Hazırlayan: {who}, {when}",
     "draft_command": "Təsdiq etmək üçün:",
     "drafts_all_command": "Bütün gözləyən qaralamaları birlikdə təsdiq etmək üçün:",
@@ -360,16 +365,21 @@ EN: dict[str, str] = {
     "channel_no_release": "This channel has no release yet.",
     "drafts_title": "Drafts waiting for approval",
     "drafts_explain": (
-        "The server never holds the content signing key. A rollback or an announcement made here is only "
-        "a draft: kiosks see it once an admin signs it with the key on their own computer. Run the "
-        "command below where content.key is kept: it shows the draft, signs it and publishes it under a "
-        "new release number."
+        "The server never holds the content signing key. A rollback, an announcement or a content edit "
+        "made here is only a draft: kiosks see it once an admin signs it with the key on their own "
+        "computer. Run the command below where content.key is kept: it shows the draft, signs it and "
+        "publishes it under a new release number."
     ),
     "draft_pending": "Pending",
     "draft_heading": "Draft {id} → release {n}",
     "draft_rollback": "Rollback: the content of release {n} becomes active again",
     "draft_announcement": "Announcement until {when}: {text}",
     "draft_settings": "Kiosk settings (changed for {target}); {n} settings entries in the release",
+    "draft_content": "Content edit: {note}",
+    "content_link": "Edit content",
+    "draft_compare": "See the difference",
+    "draft_discard": "Discard the draft",
+    "draft_edit": "Open in the working copy to edit",
     "draft_by": "Proposed by {who}, {when}",
     "draft_command": "To approve it:",
     "drafts_all_command": "To approve every pending draft at once:",

@@ -1,5 +1,5 @@
-"""Drafts: releases the server proposes (a rollback, an announcement, an announcement ended early) that only
-the admin's key approves.
+"""Drafts: releases the server proposes (a rollback, an announcement, an announcement ended early, settings,
+the console's edited content) that only the admin's key approves.
 
 The one rule of this room: a draft stores what it is (its kind and typed parameters) next to the exact
 manifest bytes to be signed, so every reader renders it in its own language from the parameters, and
@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.errors import Conflict, Invalid, NotFound, Rejected
 from central.models import Draft
 from central.publishing import SUPERSEDED_KEY, Publishing, channel_row
-from kiosk.content.manifest import content_of, encode_manifest, parse_manifest
+from kiosk.content.manifest import BlobInfo, content_of, encode_manifest, parse_manifest
 from kiosk.errors import ContentError
 from kiosk.wire import LANGUAGES, LEVELS, MAX_RELEASE, parse_time
 
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 MAX_ANNOUNCEMENT_TEXT = 500
 MAX_CENTRES = 200
 MAX_SETTINGS_ENTRIES = 500
+MAX_NOTE_CHARS = 200
+"""A release keeps ``content: <note>`` in 256 characters."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,25 @@ class SettingsDraft:
         return f"settings for {self.target}: {len(self.entries)} entries in all"
 
 
-DraftParams = Rollback | AnnouncementDraft | EndAnnouncement | SettingsDraft
+@dataclass(frozen=True)
+class ContentDraft:
+    """The console's working copy of the content, proposed whole with the editor's note."""
+
+    note: str
+    base_release: int
+    replaces: int | None = None
+
+    def describe(self) -> str:
+        return self.note
+
+
+DraftParams = Rollback | AnnouncementDraft | EndAnnouncement | SettingsDraft | ContentDraft
 KINDS: Mapping[type, str] = {
     Rollback: "rollback",
     AnnouncementDraft: "announcement",
     EndAnnouncement: "end_announcement",
     SettingsDraft: "settings",
+    ContentDraft: "content",
 }
 
 
@@ -124,6 +140,11 @@ def params_of(kind: str, doc: Any) -> DraftParams | None:
             )
         if kind == "settings":
             return SettingsDraft(str(doc["target"]), tuple(dict(e) for e in doc["entries"]))
+        if kind == "content":
+            replaces = doc.get("replaces")
+            return ContentDraft(
+                str(doc["note"]), int(doc["base_release"]), None if replaces is None else int(replaces)
+            )
     except (ValueError, KeyError, TypeError, AttributeError):
         log.warning("A %s draft's stored parameters cannot be read", kind)
     return None
@@ -272,12 +293,78 @@ class Drafts:
             by=by,
         )
 
+    def propose_content(
+        self,
+        channel: str,
+        content: Mapping[str, Any],
+        blobs: Mapping[str, BlobInfo],
+        *,
+        note: str,
+        base_release: int,
+        replaces: int | None = None,
+        by: str,
+    ) -> int:
+        """A draft of a whole content document (the console's working copy) with the editor's note;
+        ``replaces`` names a pending draft it supersedes (an edited draft proposed again)."""
+        note = " ".join(note.split())
+        if not 0 < len(note) <= MAX_NOTE_CHARS:
+            raise Invalid(f"a content draft needs a note of 1 to {MAX_NOTE_CHARS} characters")
+        base = self.publishing.active_manifest(channel)
+        document = json.loads(json.dumps(dict(content)))
+        return self._propose(
+            channel,
+            ContentDraft(note, base_release, replaces),
+            lambda new_number, now: encode_manifest(
+                release=new_number,
+                created=now,
+                expires=max(base.expires, now + timedelta(days=90)) if base else now + timedelta(days=90),
+                content=document,
+                blobs=blobs,
+            ),
+            by=by,
+            replaces=replaces,
+        )
+
+    def discard(self, channel: str, draft_id: int, *, by: str) -> None:
+        """Set a pending draft aside: it stays in the record as "discarded" and can no longer be signed."""
+        with self.database.session() as session:
+            draft = self._pending(session, channel, draft_id)
+            draft.status = "discarded"
+        log.info("Channel %s: draft %d discarded by %s", channel, draft_id, by)
+
+    def pending_draft(self, channel: str, draft_id: int) -> dict[str, Any]:
+        """One pending draft, as :meth:`drafts` lists it (NotFound / Conflict otherwise)."""
+        with self.database.session() as session:
+            self._pending(session, channel, draft_id)
+        [found] = [d for d in self.drafts(channel) if d["id"] == draft_id]
+        return found
+
+    def _pending(self, session: Session, channel: str, draft_id: int) -> Draft:
+        row = channel_row(session, channel)
+        draft = session.get(Draft, draft_id) if 0 < draft_id <= MAX_RELEASE else None
+        if draft is None or draft.channel_id != row.id:
+            raise NotFound(f"channel {channel!r} has no draft {draft_id}")
+        if draft.status != "pending":
+            raise Conflict(f"draft {draft_id} is {draft.status}, not pending")
+        return draft
+
     def _propose(
-        self, channel: str, params: DraftParams, build: Callable[[int, datetime], bytes], *, by: str
+        self,
+        channel: str,
+        params: DraftParams,
+        build: Callable[[int, datetime], bytes],
+        *,
+        by: str,
+        replaces: int | None = None,
     ) -> int:
         now = self.clock().astimezone(UTC).replace(microsecond=0)
         with self.database.session() as session:
             row = channel_row(session, channel)
+            if replaces is not None:
+                replaced = session.get(Draft, replaces)
+                if replaced is not None and replaced.channel_id == row.id and replaced.status == "pending":
+                    replaced.status = "superseded"
+                    session.flush()
             pending = session.scalars(
                 select(Draft.number).where(Draft.channel_id == row.id, Draft.status == "pending")
             ).all()

@@ -37,7 +37,7 @@ from central.media_probe import (
     run_ffprobe,
     video_problems,
 )
-from central.models import Draft, MediaFile, Release
+from central.models import Draft, MediaFile, Release, WorkingCopy
 from central.publishing import Publishing, channel_row, check_sha
 from kiosk.content.manifest import BLOBS_DIR, media_size_limit
 from kiosk.content.publish import SNIFF_BYTES, allowed_types, looks_like
@@ -106,7 +106,7 @@ class MediaUnplayable(MediaRefused, Rejected):
 
 
 class MediaInUse(MediaRefused, Conflict):
-    """Named by a release or a pending draft, so it must stay (409)."""
+    """Named by a release, a pending draft or the working copy, so it must stay (409)."""
 
 
 class Upload:
@@ -334,6 +334,9 @@ class MediaLibrary:
                 )
                 if needle in manifest
             ]
+            copy = session.get(WorkingCopy, row.id)
+            if copy is not None and sha in copy.document:
+                raise MediaInUse("in_working_copy", name=item.name)
             if releases or drafts:
                 raise MediaInUse(
                     "in_use",

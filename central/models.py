@@ -83,7 +83,9 @@ class Draft(Base):
     manifest: Mapped[bytes] = mapped_column(LargeBinary)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(128))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|published|superseded
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending|published|superseded|discarded
 
 
 class AdminToken(Base):
@@ -209,3 +211,19 @@ class MediaFile(Base):
     frame_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
     uploaded_by: Mapped[str] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WorkingCopy(Base):
+    """A channel's content as the console edits it (manifest shape, media as sha256), not yet a draft.
+
+    ``base_release`` is the release it was taken from, so the console can warn when the channel moved on;
+    ``draft_id`` the pending draft it was reopened from, which proposing it again supersedes.
+    """
+
+    __tablename__ = "working_copies"
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)  # JSON
+    base_release: Mapped[int] = mapped_column(Integer, default=0)
+    draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(128), default="")

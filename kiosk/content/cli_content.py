@@ -69,7 +69,8 @@ def add_content_commands(subparsers: Any) -> None:
     pull.set_defaults(run=cmd_pull)
 
     approve = subparsers.add_parser(
-        "approve", help="sign the drafts (rollback, announcement) a central server proposes"
+        "approve",
+        help="sign the drafts (rollback, announcement, settings, content edit) a central server proposes",
     )
     approve.add_argument("url", metavar="URL", help="the channel: https://server/channels/NAME")
     approve.add_argument("--key", required=True, metavar="FILE", help="the channel's content.key")

@@ -223,13 +223,24 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
         "/console/accounts/tokens/{kind}/{name}/revoke": {},
         "/console/accounts/users/{name}/remove": {},
         "/console/announcements/end": {"channel": "main", "announcement": "console-1"},
+        "/console/channels/{name}/content/new/{table}": {"id": "new-card", "url": "https://e-gov.az"},
+        "/console/channels/{name}/content/{table}/{item_id}": {"id": "item-0", "url": "https://e-gov.az"},
+        "/console/channels/{name}/content/{table}/{item_id}/move": {"step": "down"},
+        "/console/channels/{name}/content/{table}/{item_id}/delete": {},
+        "/console/channels/{name}/content/general": {"sequence.0": "energy"},
+        "/console/channels/{name}/content/reset": {},
+        "/console/channels/{name}/content/propose": {"note": "A note"},
+        "/console/channels/{name}/drafts/{draft_id}/discard": {},
+        "/console/channels/{name}/drafts/{draft_id}/edit": {},
     }  # fmt: skip
     assert console_posts(console) == sorted([*forms, "/console/login"])  # a new form must be added here
     browser = log_in(console)
     other = log_in(console)
     other_csrf = csrf_of(other.get(f"{url}/console/", timeout=5).text)
     for path, data in forms.items():
-        target = url + path.format(kiosk_id="baku-1-lobby", name="main", kind="kiosk")
+        target = url + path.format(
+            kiosk_id="baku-1-lobby", name="main", kind="kiosk", table="services", item_id="item-0", draft_id=1
+        )
         for csrf in (None, "", "wrong", other_csrf):
             body = dict(data) if csrf is None else {**data, "csrf": csrf}
             response = browser.post(target, data=body, allow_redirects=False, timeout=5)
