@@ -89,9 +89,20 @@ def _run(command: Sequence[str | Path], log: Path, timeout: float = 600) -> None
 
 def _tar_into(tree: Path, target: Path) -> None:
     """tree as an uncompressed tar at target, written under another name first (another run may read it)."""
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     _run(["tar", "-C", tree, "-cf", partial, "."], target.with_suffix(".log"))
     partial.replace(target)
+
+
+def _build_dir(layer: str) -> Path:
+    """A folder of this process to build a cache layer in (two test runs may build at once); the
+    folders of runs that were killed meanwhile are deleted."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob(f"{SUITE}-*.build-*"):
+        pid = old.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            BareRoot(old).remove()
+    return CACHE / f"{SUITE}-{layer}.build-{os.getpid()}"
 
 
 def minbase_tar(mirror: str) -> Path:
@@ -99,9 +110,7 @@ def minbase_tar(mirror: str) -> Path:
     target = CACHE / f"{SUITE}-minbase.tar"
     if _fresh(target):
         return target
-    CACHE.mkdir(parents=True, exist_ok=True)
-    tree = CACHE / f"{SUITE}-minbase.build"
-    shutil.rmtree(tree, ignore_errors=True)
+    tree = _build_dir("minbase")
     log = CACHE / f"{SUITE}-minbase.log"
     log.unlink(missing_ok=True)
     _run(["debootstrap", "--variant=minbase", SUITE, tree, mirror], log)
@@ -122,7 +131,7 @@ def dependencies_tar(mirror: str) -> Path:
     if _fresh(target):
         return target
     base = minbase_tar(mirror)
-    root = BareRoot.unpack(base, CACHE / f"{SUITE}-dependencies.build")
+    root = BareRoot.unpack(base, _build_dir("dependencies"))
     try:
         stage = root.path / "tmp/stand-in"
         (stage / "DEBIAN").mkdir(parents=True)
