@@ -5,7 +5,8 @@ depends on (about 45 s): both results are kept as tar files in a cache outside t
 ($GREEN_KIOSK_TEST_CACHE, default /var/cache/green-kiosk-tests), so a warm run only unpacks a tar (7 s).
 The second layer is keyed by the package's Depends and Recommends (and renewed after 30 days): a change
 to them is resolved against the Debian mirror again, so the cache never hides a missing dependency.
-Without root, debootstrap or a reachable mirror the tests that need it skip, saying which.
+Without root, or (when a layer must be built) without debootstrap or a mirror that answers, the tests
+that need it skip, saying which.
 """
 
 from __future__ import annotations
@@ -53,19 +54,20 @@ def debian_mirror() -> str:
 
 
 def check_can_build() -> str:
-    """The mirror to use, or UnavailableError saying why not (not root, no debootstrap, no mirror)."""
+    """The mirror to use, or UnavailableError saying why not (not root, no mirror configured)."""
     if os.geteuid() != 0:
         raise UnavailableError("needs root (debootstrap, chroot and mount); CI here runs as root")
-    if shutil.which("debootstrap") is None:
-        raise UnavailableError("debootstrap is not installed (scripts/bootstrap.sh dev installs it)")
-    mirror = debian_mirror()
+    return debian_mirror()
+
+
+def _check_mirror(mirror: str) -> None:
+    """Before a cache layer is built (a warm cache needs no network): does the mirror answer?"""
     release = f"{mirror}/dists/{SUITE}/Release"
     try:
         with urllib.request.urlopen(urllib.request.Request(release, method="HEAD"), timeout=15):
             pass
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise UnavailableError(f"the Debian mirror does not answer ({release}: {exc})") from exc
-    return mirror
 
 
 def dependency_fields() -> str:
@@ -110,6 +112,9 @@ def minbase_tar(mirror: str) -> Path:
     target = CACHE / f"{SUITE}-minbase.tar"
     if _fresh(target):
         return target
+    if shutil.which("debootstrap") is None:
+        raise UnavailableError("debootstrap is not installed (scripts/bootstrap.sh dev installs it)")
+    _check_mirror(mirror)
     tree = _build_dir("minbase")
     log = CACHE / f"{SUITE}-minbase.log"
     log.unlink(missing_ok=True)
@@ -131,6 +136,7 @@ def dependencies_tar(mirror: str) -> Path:
     if _fresh(target):
         return target
     base = minbase_tar(mirror)
+    _check_mirror(mirror)
     root = BareRoot.unpack(base, _build_dir("dependencies"))
     try:
         stage = root.path / "tmp/stand-in"

@@ -67,12 +67,11 @@ class Installed:
 @pytest.fixture(scope="module")
 def installed(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     """The minimal root, and green-kiosk installed into it with apt (Depends and Recommends resolved)."""
+    started = time.monotonic()
     try:
-        mirror = check_can_build()
+        tar = dependencies_tar(check_can_build())
     except UnavailableError as exc:
         pytest.skip(str(exc))
-    started = time.monotonic()
-    tar = dependencies_tar(mirror)
     root = BareRoot.unpack(tar, tmp_path_factory.mktemp("bare-root") / "root")
     prepared = time.monotonic() - started
     try:
