@@ -25,8 +25,10 @@ STILL_RUNNING = 1
 
 
 @contextmanager
-def running_kiosk(qtbot: QtBot, tmp_path: Path, data_dir: Path, settings_toml: str) -> Iterator[KioskApp]:
-    """The kiosk under the service, started, with a synced release carrying ``settings_toml``."""
+def kiosk_with_release(
+    qtbot: QtBot, tmp_path: Path, data_dir: Path, settings_toml: str
+) -> Iterator[KioskApp]:
+    """The kiosk (not started yet) and a channel whose release carries ``settings_toml``."""
     channel = tmp_path / "channel"
     channel.mkdir()
     key, public = generate_keys(tmp_path / "keys")
@@ -45,8 +47,6 @@ def running_kiosk(qtbot: QtBot, tmp_path: Path, data_dir: Path, settings_toml: s
     qtbot.addWidget(kiosk.window)
     qtbot.waitUntil(lambda: kiosk.content.loaded)
     try:
-        with qtbot.waitSignal(kiosk.content.changed, timeout=15_000):
-            kiosk.start()  # nobody has touched it yet, but it is not idle before idle_seconds
         yield kiosk
     finally:
         kiosk.stop()
@@ -54,20 +54,31 @@ def running_kiosk(qtbot: QtBot, tmp_path: Path, data_dir: Path, settings_toml: s
         server.close()
 
 
-def exit_code_when_idle(kiosk: KioskApp) -> int:
-    """Run the event loop, let the idle timer fire (nobody touched the kiosk), and return the exit code
-    (STILL_RUNNING when the kiosk went on after it)."""
+def exit_code(kiosk: KioskApp, *, sync: bool = False, idle: bool = False) -> int:
+    """Run the event loop until the synced release is applied (``sync``: the kiosk starts, is not idle
+    yet, and fetches it) or the idle timer fired (``idle``: nobody touched the kiosk); the exit code, or
+    STILL_RUNNING when the kiosk went on."""
     app = QCoreApplication.instance()
     assert app is not None
     go_on = QTimer()  # stopped after exec(): a pending exit would end the next test's event loops
     go_on.setSingleShot(True)
     go_on.timeout.connect(lambda: app.exit(STILL_RUNNING))
-    QTimer.singleShot(0, kiosk.idle._timer.timeout.emit)
-    QTimer.singleShot(0, lambda: go_on.start(0))  # queued after everything the idle timer started
+    give_up = QTimer()
+    give_up.setSingleShot(True)
+    give_up.timeout.connect(lambda: app.exit(-1))
+    give_up.start(20_000)
+    applied = kiosk.content.changed.connect(lambda *_: go_on.start(0))  # after apply_release_settings
+    if sync:
+        QTimer.singleShot(0, kiosk.start)
+    if idle:
+        QTimer.singleShot(0, kiosk.idle._timer.timeout.emit)
+        QTimer.singleShot(0, lambda: go_on.start(0))  # queued after everything the idle timer started
     try:
         return app.exec()
     finally:
+        kiosk.content.changed.disconnect(applied)
         go_on.stop()
+        give_up.stop()
 
 
 @pytest.fixture
@@ -81,12 +92,13 @@ def test_remote_rotation_restarts_the_kiosk_once_idle_and_the_session_gets_it(
 ) -> None:
     caplog.set_level(logging.INFO, logger="ui.app")
     toml = '[[settings]]\nkiosks = ["lobby-2"]\ndisplay = { rotation = 90 }\n'
-    with running_kiosk(qtbot, tmp_path, data_dir, toml) as kiosk:
+    with kiosk_with_release(qtbot, tmp_path, data_dir, toml) as kiosk:
+        assert exit_code(kiosk, sync=True) == STILL_RUNNING  # not idle: it may be in use
         assert kiosk.core.settings.display.rotation == 90
         assert "changed display.rotation: restarting when nobody uses the kiosk" in caplog.text
         assert json.loads((data_dir / SESSION_DISPLAY).read_text(encoding="utf-8")) == {"rotation": 90}
 
-        assert exit_code_when_idle(kiosk) == RESTART_EXIT_CODE
+        assert exit_code(kiosk, idle=True) == RESTART_EXIT_CODE
 
 
 @pytest.mark.usefixtures("under_service")
@@ -94,9 +106,10 @@ def test_remote_language_and_hours_apply_live_without_a_restart(
     qtbot: QtBot, tmp_path: Path, data_dir: Path
 ) -> None:
     toml = '[[settings]]\ncentres = ["baku-1"]\ndisplay = { language = "en", idle_seconds = 90 }\n'
-    with running_kiosk(qtbot, tmp_path, data_dir, toml) as kiosk:
+    with kiosk_with_release(qtbot, tmp_path, data_dir, toml) as kiosk:
+        assert exit_code(kiosk, sync=True) == STILL_RUNNING
         assert kiosk.languages.default == "en"
 
-        assert exit_code_when_idle(kiosk) == STILL_RUNNING
+        assert exit_code(kiosk, idle=True) == STILL_RUNNING
         assert kiosk.idle.asleep  # it did go idle: only nothing asked for a restart
         assert not (data_dir / SESSION_DISPLAY).exists()
