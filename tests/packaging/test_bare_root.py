@@ -48,6 +48,9 @@ SESSION_PIECES = (
 )
 
 repo_py = load_repo_module()
+# The first test's set-up builds the package (shared) and, with a cold cache, the root: up to 4 minutes on
+# a loaded 2-core machine (measured), more than the suite's 300 s per test would allow with a margin.
+pytestmark = pytest.mark.timeout(900)
 
 
 @dataclass
