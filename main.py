@@ -99,17 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     problems = list(startup.problems)
-    if os.environ.get("GREEN_KIOSK_APPLY_OUTPUTS") == "1":  # set by the packaged session (kiosk/session.py)
-        from kiosk.session import apply_outputs
-
-        for problem in apply_outputs(settings.display):  # before Qt: it sees the rotated screen
-            log.error("Display problem: %s", problem)
-            problems.append(problem)
-
     from kiosk.core import open_core
     from ui.app import RESTART_EXIT_CODE, KioskApp, create_application
 
-    app = create_application(sys.argv[:1])
     try:
         core = open_core(settings, data_dir, safe_mode=safe_mode, problems=problems)
         if args.preview_manifest:
@@ -120,6 +112,14 @@ def main(argv: list[str] | None = None) -> int:
         log.error("Cannot start: %s", exc)
         print(f"green-kiosk: {exc}", file=sys.stderr)
         return 2
+    if os.environ.get("GREEN_KIOSK_APPLY_OUTPUTS") == "1":  # set by the packaged session (kiosk/session.py)
+        from kiosk.session import apply_outputs
+
+        # The release's rotation and output included; before Qt, so it sees the rotated screen.
+        for problem in apply_outputs(core.settings.display):
+            log.error("Display problem: %s", problem)
+            problems.append(problem)
+    app = create_application(sys.argv[:1])
     if args.screenshot and core.reporter is not None:
         core.reporter.close()  # screenshots are not visitors: no proof of play, no heartbeat
         core.reporter = None

@@ -16,7 +16,12 @@ from kiosk.energy.reading import EnergyReading
 from kiosk.energy.service import EnergyService
 from kiosk.errors import ConfigError, SourceError
 from kiosk.logsetup import recent_problems
-from kiosk.remote_settings import RemoteSettings, effective_settings
+from kiosk.remote_settings import (
+    RemoteSettings,
+    effective_settings,
+    restart_reasons,
+    save_session_display,
+)
 from kiosk.status import KioskStatus, app_version, disk_space, read_state
 from kiosk.store.db import Store, open_store
 from kiosk.wire import APP_VERSION_MAX, ENERGY_STATE_MAX, LAST_ERROR_MAX, Heartbeat, new_id
@@ -51,6 +56,8 @@ class KioskCore:
     """The config file's own values, before the release's ``[[settings]]`` (None: same as settings)."""
     remote: RemoteSettings | None = None
     """Which keys of ``settings`` came from the active release."""
+    started_settings: Settings | None = None
+    """The settings the kiosk started with (None: ``settings``): what ``restart_reasons`` compares."""
 
     def refresh_settings(self, content: Content | None = None) -> bool:
         """Recompute the settings after a release switch (``content``: the new active release); True when
@@ -58,11 +65,16 @@ class KioskCore:
         """
         local = self.local_settings or self.settings
         settings, remote = effective_settings(local, content or self.content.active())
-        if settings.energy != self.settings.energy:
-            log.warning("The release changed the [energy] settings: they apply when the kiosk next starts")
         changed = settings != self.settings
         self.settings, self.remote = settings, remote
+        if changed:
+            save_session_display(self.data_dir, remote, settings)
         return changed
+
+    def restart_reasons(self) -> list[str]:
+        """Settings of the active release that differ from those the kiosk started with and apply only at
+        start (rotation, output, energy source): the UI restarts the kiosk for them when nobody uses it."""
+        return restart_reasons(self.started_settings or self.settings, self.settings)
 
     def heartbeat(self) -> Heartbeat:
         """One heartbeat for the central server (reads the store: not on the GUI thread)."""
@@ -169,6 +181,8 @@ def open_core(
     core = KioskCore(
         settings, data_dir, store, library, energy, network, sync, local_settings=local, remote=remote
     )
+    core.started_settings = settings
+    save_session_display(data_dir, remote, settings)
     core.problems, core.safe_mode = problems, safe_mode
     if token is not None:
         from kiosk.fleet import Reporter

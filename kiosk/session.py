@@ -128,11 +128,13 @@ def system_environment(env: dict[str, str] | None = None) -> dict[str, str]:
 
 def cmd_session(args: argparse.Namespace) -> int:
     """``kioskctl session``: start the kiosk in cage with the configured rotation (the service runs it)."""
+    from kiosk.remote_settings import session_settings
     from kiosk.startup import load_startup_settings
 
     path, explicit = resolve_config_path(args.config)
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     settings = load_startup_settings(path, data_dir, required=explicit).settings  # never stops the session
+    settings = session_settings(settings, data_dir)  # the rotation and output the last release set
     kiosk = [args.kiosk, "--data-dir", str(data_dir)]
     rotates = cage_rotates(args.cage)
     command, env = cage_command(settings.display, kiosk, cage=args.cage, rotates_itself=rotates)

@@ -25,8 +25,10 @@ runtime_debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # the .deb is checked with lintian, its service with systemd-analyze (which wants cage, the ExecStart).
 # The central server's tests run on a throwaway PostgreSQL cluster too, its console in headless Chromium.
 # The update repository (packaging/repo.py) is built with apt-ftparchive (apt-utils) and signed with gpg;
-# its signature is checked with sqv too, the verifier of Debian 13's apt.
-dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium apt-utils gpg gpg-agent sqv)
+# its signature is checked with sqv too, the verifier of Debian 13's apt. debootstrap makes the minimal
+# Debian root the .deb is installed into with apt (tests/packaging/test_bare_root.py).
+dev_debs=(ffmpeg zbar-tools nginx-light xvfb binutils lintian systemd cage postgresql chromium apt-utils gpg gpg-agent sqv
+  debootstrap)
 
 # The central server reads uploaded videos and pictures with ffprobe (in Debian's ffmpeg package).
 central_debs=(ffmpeg)

@@ -115,6 +115,7 @@ class KioskApp:
         self.admin.screen.set_exit_available(not under_service())
         self.admin.screen.restart_requested.connect(self.restart)
         self._display_asleep = False
+        self._restart_for: list[str] = []
         self.window.ticked.connect(self.apply_display_hours)
         self.play: PlayRecorder | None = None
         self.screenshots = ScreenshotTaker(self.window)
@@ -184,8 +185,9 @@ class KioskApp:
         self.attract.set_plan(plan.sequence, dict(plan.seconds))
         if not self.window.screen_should_be_on():
             self._set_display_asleep(True)
-            return
-        self.attract.start()
+        else:
+            self.attract.start()
+        self._restart_if_idle()
 
     def wake(self) -> None:
         self.attract.stop()
@@ -224,6 +226,27 @@ class KioskApp:
         )
         self.admin.guard.stored_hash = settings.admin.pin_hash
         self.apply_display_hours()
+        self._plan_restart()
+
+    def _plan_restart(self) -> None:
+        """Rotation, output and energy source apply only at start: under the service, restart for them the
+        next time nobody uses the kiosk (at once if it is idle now); run by hand, say so and go on."""
+        reasons = self.core.restart_reasons()
+        if reasons == self._restart_for:
+            return
+        self._restart_for = reasons
+        if not reasons:
+            return
+        if not under_service():
+            log.warning("The release changed %s: applied when the kiosk next starts", ", ".join(reasons))
+            return
+        log.info("The release changed %s: restarting when nobody uses the kiosk", ", ".join(reasons))
+        self._restart_if_idle()
+
+    def _restart_if_idle(self) -> None:
+        if self._restart_for and under_service() and self.idle.asleep and not self.admin.is_open():
+            log.info("Restarting for the new settings: %s", ", ".join(self._restart_for))
+            QCoreApplication.exit(RESTART_EXIT_CODE)
 
     # --- admin actions ----------------------------------------------------------------------------
     def exit_to_desktop(self) -> None:

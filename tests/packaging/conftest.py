@@ -35,6 +35,16 @@ def load_build_module() -> ModuleType:
     return module
 
 
+def load_repo_module() -> ModuleType:
+    """packaging/repo.py, the update repository (loaded like build.py)."""
+    spec = importlib.util.spec_from_file_location("green_kiosk_repo", REPO_ROOT / "packaging" / "repo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 @dataclass
 class Packaged:
     bundle: Path

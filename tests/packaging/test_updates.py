@@ -10,19 +10,18 @@ test asks for. What cannot run here is systemd firing the timer: the units only 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.kiosk.content.channel import Nginx
+from tests.packaging.conftest import load_repo_module
 
 DEBIAN = REPO_ROOT / "packaging" / "debian"
 INSIDE_WINDOW = "2026-06-21T03:10+04:00"
@@ -33,16 +32,6 @@ for _tool in ("apt-get", "apt-ftparchive", "dpkg-deb", "gpg", "gpgv", "sqv", "sy
         pytest.skip(
             f"{_tool} is not installed (scripts/bootstrap.sh dev installs it)", allow_module_level=True
         )
-
-
-def load_repo_module() -> ModuleType:
-    """packaging/repo.py (``packaging`` is not a Python package)."""
-    spec = importlib.util.spec_from_file_location("green_kiosk_repo", REPO_ROOT / "packaging" / "repo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 repo_py = load_repo_module()
