@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh central >&2
-exec .venv/bin/python -m central "$@"
+GREEN_CENTRAL_PROG=./central.sh exec .venv/bin/python -m central "$@"
