@@ -10,4 +10,4 @@ scripts/bootstrap.sh central >&2
 for arg in "$@"; do
   if [ "$arg" = --preview ]; then scripts/bootstrap.sh preview >&2; break; fi
 done
-exec .venv/bin/python -m central "$@"
+GREEN_CENTRAL_PROG=./central.sh exec .venv/bin/python -m central "$@"

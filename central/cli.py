@@ -24,6 +24,7 @@ from central.service import Central
 
 DATABASE_ENV = "GREEN_CENTRAL_DATABASE_URL"
 PASSWORD_ENV = "GREEN_CENTRAL_PASSWORD"
+PROG_ENV = "GREEN_CENTRAL_PROG"
 _SERVER_KEYS = {
     "data": str,
     "host": str,
@@ -155,7 +156,11 @@ def open_central(settings: ServerSettings) -> Central:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m central", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog=os.environ.get(PROG_ENV) or "python -m central",  # ./central.sh names itself
+        description="Run the Green Kiosk central server, and set it up: channels, tokens, kiosks, "
+        "console users. Set-up in order: add-channel, add-admin-token, serve, add-kiosk, add-user.",
+    )
     parser.add_argument(
         "--config", help="a TOML file with a [server] table (see resources/central.example.toml)"
     )

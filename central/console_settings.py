@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from central.api import status_of
 from central.console import PREFIX, Console, _ConsoleRoute, language_of
+from central.console_settings_text import SETTING_LABELS
 from central.console_text import TEXTS
 from central.errors import CentralError
 from kiosk.config import Settings
@@ -141,6 +142,7 @@ def settings_routes(console: Console) -> APIRouter:
                 for e in entries
             ],
             fields=[f"{table}.{key}" for table, key, _kind in fields],
+            labels=SETTING_LABELS[language_of(request)],
             values=values,
             centres=sorted({k["centre"] for k in kiosks}),
             kiosk_ids=sorted(k["id"] for k in kiosks),

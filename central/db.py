@@ -81,10 +81,10 @@ def owner_only(path: Path) -> None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (SQLite and PostgreSQL alike)."""
+    # Before the import: importing alembic sets up its plugins with a line each at INFO.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from alembic import command
     from alembic.config import Config
-
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # not a line per start at INFO
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

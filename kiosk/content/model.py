@@ -69,6 +69,8 @@ class LocalizedText:
         text = self.values.get(language, "").strip()
         if text:
             return text
+        if not self.values:  # no text at all (none loaded yet, or an optional one left out): no fallback
+            return ""
         if (self.key, language) not in _fallbacks_logged:
             _fallbacks_logged.add((self.key, language))
             log.warning("Content text %s has no '%s' version; showing Azerbaijani", self.key, language)

@@ -31,7 +31,7 @@ def test_set_up_and_serve_from_the_command_line(tmp_path: Path) -> None:
     _private, public = generate_keys(tmp_path / "keys")
     data = str(tmp_path / "data")
     made = central("--data", data, "add-channel", "main", "--public-key", str(public))
-    assert made.returncode == 0 and "/channels/main" in made.stdout
+    assert made.returncode == 0 and "/channels/main" in made.stdout and made.stderr == ""  # only its result
     again = central("--data", data, "add-channel", "main", "--public-key", str(public))
     assert again.returncode == 1 and "already exists" in again.stderr
     token = central("--data", data, "add-kiosk", "baku-1-lobby", "--centre", "baku-1").stdout.strip()
@@ -72,6 +72,9 @@ def test_set_up_and_serve_from_the_command_line(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(20)
+    assert server.stderr is not None
+    log = server.stderr.read()
+    assert "Application startup complete" in log and "alembic" not in log  # no migration chatter
 
 
 def test_a_wrong_config_key_is_named(tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from pathlib import Path
 
 import pytest
 
+from central.console_settings import editable_fields
+from central.console_settings_text import SETTING_LABELS
 from central.console_text import TEXTS
 from kiosk.admin_pin import hash_pin
 from kiosk.cli import main
@@ -110,3 +113,14 @@ def test_a_value_a_kiosk_would_refuse_makes_no_draft(
     assert 400 <= sent.status_code < 500
     assert message.replace("'", "&#39;") in sent.text or message in sent.text
     assert console.central.drafts("main") == []
+
+
+def test_every_field_is_named_in_words_in_both_languages(console: Fleet) -> None:
+    keys = {f"{table}.{key}" for table, key, _kind in editable_fields()}
+    assert set(SETTING_LABELS["az"]) == keys and set(SETTING_LABELS["en"]) == keys
+    browser = log_in(console)
+    url = f"{console.server.url}/console/channels/main/settings"
+    for lang in ("az", "en"):
+        browser.cookies.set("gk_lang", lang, path="/console")
+        page = html.unescape(browser.get(url, params={"target": "every"}, timeout=5).text)
+        assert SETTING_LABELS[lang]["display.open_hours"] in page and "display.open_hours</code>" in page
