@@ -294,8 +294,24 @@ def create_app(
 
     install_console(app, central, previews)
     # Public, signed, static: last, so the routes above win for the paths they name.
-    app.mount("/channels", StaticFiles(directory=central.channels_dir, check_dir=True), name="channels")
+    app.mount("/channels", ChannelFiles(directory=central.channels_dir, check_dir=True), name="channels")
     return app
+
+
+CHANNEL_FILE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+}
+"""Channel files share the console's origin: an SVG a console user uploaded must not run script there."""
+
+
+class ChannelFiles(StaticFiles):
+    """The channels' public files, each served so a browser treats it as inert data."""
+
+    async def get_response(self, path: str, scope: Any) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers.update(CHANNEL_FILE_HEADERS)
+        return response
 
 
 async def _next(stream: Any) -> bytes:

@@ -36,6 +36,8 @@ PAGES = {
     "announcements": "/console/announcements",
     "plays": "/console/plays",
     "accounts": "/console/accounts",
+    "content": "/console/channels/main/content",
+    "media": "/console/channels/main/media",
     "not-found": "/console/kiosks/no-such-kiosk",
 }
 MEASURE = """tap => {

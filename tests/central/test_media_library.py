@@ -451,3 +451,14 @@ def test_the_media_texts_have_the_same_keys_and_placeholders_in_both_languages()
 
     for key in AZ:
         assert fields(AZ[key]) == fields(EN[key]), key
+
+
+def test_an_uploaded_svg_served_as_a_channel_file_is_sandboxed(library: Library) -> None:
+    """Channel files share the console's origin: opened in a browser, a scripted SVG must stay inert."""
+    scripted = svg("icon").replace(b"</svg>", b"<script>fetch('/console/accounts')</script></svg>")
+    assert upload(library, "scripted.svg", scripted, "icon").status_code == 303
+    url = f"{library.fleet.server.channel_url(library.channel)}/blobs/{sha256(scripted)}"
+    served = requests.get(url, timeout=5)
+    assert served.status_code == 200 and served.content == scripted
+    assert "sandbox" in served.headers["content-security-policy"]
+    assert served.headers["x-content-type-options"] == "nosniff"
