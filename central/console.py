@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
+from central.draft_notes import add_draft_notes
 from central.drafts import (
     MAX_CENTRES,
     AnnouncementDraft,
@@ -420,6 +421,7 @@ def _protected_routes(console: Console) -> APIRouter:
             draft["reason"] = superseded_reason(draft, formats)
         releases = central.releases(name)
         console.release_notes.summaries(name, releases, formats.lang)
+        add_draft_notes(central.database, name, releases, formats.lang, formats.when)
         return console.page(
             request,
             "channel.html",
