@@ -145,7 +145,10 @@ def create_app(
         current = central.publishing.current_releases
         async with push_running(hub, central.database.url, current) as listener:
             app.state.listener = listener
-            yield
+            try:
+                yield
+            finally:  # a render under way must not outlive the server
+                await anyio.to_thread.run_sync(app.state.console.previews.close)
 
     app = FastAPI(
         title="Green Kiosk central server",

@@ -95,3 +95,18 @@ def test_screenshot_mode_draws_every_view_of_the_release_and_records_no_plays(tm
         assert Outbox(store).count() == 0
     finally:
         store.close()
+
+
+def test_a_thumbnail_width_out_of_range_is_refused_before_anything_is_drawn(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    for width in ("5", "4000"):
+        result = subprocess.run(
+            [sys.executable, str(REPO_ROOT / "main.py"), "--screenshot", str(out), "--thumbnails", width],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 2
+        assert f"--thumbnails: expected a width of 80 to 1920 pixels, got {width}" in result.stderr
+    assert not out.exists()
