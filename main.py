@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         core.reporter.close()  # screenshots are not visitors: no proof of play, no heartbeat
         core.reporter = None
     kiosk = KioskApp(core)
-    _quit_on_signals(app)
+    if not args.screenshot:  # a screenshot run (a console preview) ends at SIGTERM: nothing to save
+        _quit_on_signals(app)
     watchdog = None
     code = 1
     try:
