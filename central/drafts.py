@@ -25,14 +25,11 @@ from sqlalchemy.orm import Session
 from central.db import Database
 from central.draft_builds import (
     Built,
-    Unbuildable,
     announcement_build,
     content_build,
-    content_rebuild,
     end_build,
     rollback_build,
     settings_build,
-    unique_id,
 )
 from central.draft_params import (
     KINDS,
@@ -46,11 +43,11 @@ from central.draft_params import (
     params_to_json,
     stored_params,
 )
+from central.draft_rebuild import REBASED_KEY, free_id, rebuild_pending, rebuild_record, release_in
 from central.errors import Conflict, Invalid, NotFound, Rejected
-from central.models import Channel, Draft, Release, WorkingCopy
-from central.publishing import SUPERSEDED_KEY, Publishing, channel_row, superseded_params
+from central.models import Channel, Draft
+from central.publishing import SUPERSEDED_KEY, Publishing, channel_row
 from kiosk.content.manifest import BlobInfo, Manifest, content_of, parse_manifest
-from kiosk.errors import ContentError
 from kiosk.wire import LANGUAGES, LEVELS, MAX_RELEASE, parse_time
 
 __all__ = [
@@ -74,10 +71,6 @@ MAX_CENTRES = 200
 MAX_SETTINGS_ENTRIES = 500
 MAX_NOTE_CHARS = 200
 """A release keeps ``content: <note>`` in 256 characters."""
-REBASED_KEY = "rebased_on"
-"""Kept beside a rebuilt draft's parameters: the release it was rebuilt on, when, and the sha256 of the
-bytes it had before (so a signature over those is told apart from a forged one)."""
-MAX_EARLIER = 16
 
 Build = Callable[[Manifest | None, datetime], tuple[DraftParams, Built]]
 
@@ -144,7 +137,7 @@ class Drafts:
         def build(base: Manifest | None, now: datetime) -> tuple[DraftParams, Built]:
             if base is None:
                 raise Conflict(f"channel {channel!r} has no release to add an announcement to")
-            named = replace(params, id=_free_id(base, f"console-{int(now.timestamp())}"))
+            named = replace(params, id=free_id(base, f"console-{int(now.timestamp())}"))
             return named, announcement_build(base, named)
 
         return self._propose(channel, build, by=by)
@@ -240,7 +233,7 @@ class Drafts:
         now = self._now()
         with self.publishing.lock, self.database.session() as session:
             row = channel_row(session, channel, for_update=True)
-            params, built = build(_release_in(session, row, row.release), now)
+            params, built = build(release_in(session, row, row.release), now)
             if replaces is not None:
                 replaced = session.get(Draft, replaces)
                 if replaced is not None and replaced.channel_id == row.id and replaced.status == "pending":
@@ -316,14 +309,14 @@ class Drafts:
             )
             parsed = self.publishing.activate(session, row, data, signature, by=by, note=note)
             draft.status = "published"
-            self._rebuild_pending(session, row, parsed, by=by, note=note, now=now)
+            rebuild_pending(session, row, parsed, by=by, note=note, now=now)
         self.publishing.released(channel, parsed.release, by, note)
         return parsed.release
 
     def _check_fresh(
         self, row: Channel, draft: Draft, data: bytes, signature: bytes, signed_sha256: str | None
     ) -> None:
-        rebased = _rebased(stored_params(draft.params))
+        rebased = rebuild_record(stored_params(draft.params))
         earlier = list(rebased.get("earlier") or [])
         if signed_sha256 is not None and signed_sha256 != hashlib.sha256(data).hexdigest():
             if signed_sha256 in earlier:
@@ -335,78 +328,6 @@ class Drafts:
         if signed_sha256 is None and rebased and self.publishing.signature_problem(row, data, signature):
             raise StaleDraft(draft.id, int(rebased.get("release", row.release)))  # an older kioskctl
 
-    def _rebuild_pending(
-        self, session: Session, row: Channel, new: Manifest, *, by: str, note: str, now: datetime
-    ) -> None:
-        """Every other pending draft, in id order, rebuilt on ``new`` with the next numbers; one that
-        cannot be is superseded with the reason, and never undoes the approval."""
-        number = new.release
-        pending = session.scalars(
-            select(Draft).where(Draft.channel_id == row.id, Draft.status == "pending").order_by(Draft.id)
-        ).all()
-        for draft in pending:
-            try:
-                if number >= MAX_RELEASE:
-                    raise Unbuildable("numbers", f"channel {row.name!r} has used every release number")
-                self._rebuild(session, row, draft, new, number + 1, now)
-                number += 1
-                continue
-            except (Unbuildable, Rejected) as exc:
-                code, detail = getattr(exc, "code", "refused"), getattr(exc, "detail", str(exc))
-                reason = {"code": code, "detail": detail, "text": str(exc)}
-                log.warning(
-                    "Channel %s: draft %d cannot be rebuilt on release %d: %s",
-                    row.name,
-                    draft.id,
-                    new.release,
-                    exc,
-                )
-            except Exception as exc:  # one draft's fault must not undo the approval
-                log.exception(
-                    "Channel %s: rebuilding draft %d on release %d failed", row.name, draft.id, new.release
-                )
-                reason = {"code": "failed", "detail": type(exc).__name__, "text": f"rebuilding failed: {exc}"}
-            draft.status = "superseded"
-            draft.params = superseded_params(draft.params, new.release, by, note, reason)
-
-    def _rebuild(
-        self, session: Session, row: Channel, draft: Draft, new: Manifest, number: int, now: datetime
-    ) -> None:
-        stored = stored_params(draft.params)
-        params = params_of(draft.kind, stored)
-        if params is None:
-            raise Unbuildable("unknown", f"draft {draft.id} keeps no parameters to rebuild it from")
-        try:
-            old = parse_manifest(bytes(draft.manifest))
-        except ContentError as exc:
-            raise Rejected(str(exc).splitlines()[0]) from exc
-        if isinstance(params, Rollback):
-            built = rollback_build(old, now)
-        elif isinstance(params, AnnouncementDraft):
-            params = replace(params, id=_free_id(new, params.id or _legacy_id(old, params, draft.created)))
-            built = announcement_build(new, params)
-        elif isinstance(params, EndAnnouncement):
-            built = end_build(new, params, now)
-        elif isinstance(params, SettingsDraft):
-            built = settings_build(new, params, now, rebuild=True)
-            params = replace(params, entries=tuple(built.content.get("settings", [])))
-        else:
-            edited_from = _release_in(session, row, params.base_release)
-            built = content_rebuild(params, edited_from, old, new, now)
-            params = replace(params, base_release=new.release)
-            _follow_working_copy(session, row, draft.id, old, built, new.release)
-        data = built.encode(number, now)
-        earlier = [old.digest, *(_rebased(stored).get("earlier") or [])][:MAX_EARLIER]
-        keep = {REBASED_KEY: {"release": new.release, "at": now.isoformat(), "earlier": earlier}}
-        draft.manifest, draft.number, draft.params = data, number, params_to_json(params, keep)
-        log.info(
-            "Channel %s: draft %d rebuilt on release %d as release %d",
-            row.name,
-            draft.id,
-            new.release,
-            number,
-        )
-
     def manifest_of(self, channel: str, draft_id: int) -> bytes:
         """A draft's exact manifest bytes, whatever its status: what the console's preview draws."""
         with self.database.session() as session:
@@ -415,54 +336,6 @@ class Drafts:
             if draft is None or draft.channel_id != row.id:
                 raise NotFound(f"channel {channel!r} has no draft {draft_id}")
             return bytes(draft.manifest)
-
-
-def _release_in(session: Session, row: Channel, number: int) -> Manifest | None:
-    """Release ``number`` of the channel, parsed; None for 0 or a release not kept."""
-    if number <= 0:
-        return None
-    data = session.scalar(
-        select(Release.manifest).where(Release.channel_id == row.id, Release.number == number)
-    )
-    return None if data is None else parse_manifest(bytes(data))
-
-
-def _free_id(base: Manifest, wanted: str) -> str:
-    items = base.content.get("announcements")
-    return unique_id(wanted, items if isinstance(items, list) else [])
-
-
-def _legacy_id(old: Manifest, params: AnnouncementDraft, created: datetime) -> str:
-    """The id a draft kept before ids were stored gave its announcement, found in its own bytes."""
-    items = old.content.get("announcements")
-    for item in items if isinstance(items, list) else []:
-        if item.get("text") == dict(params.texts) and item.get("ends") == params.ends.isoformat():
-            return str(item["id"])
-    return f"console-{int(created.timestamp())}"
-
-
-def _follow_working_copy(
-    session: Session, row: Channel, draft_id: int, old: Manifest, built: Built, release: int
-) -> None:
-    """A working copy that is exactly the rebuilt content draft follows it onto the new release."""
-    copy = session.get(WorkingCopy, row.id)
-    if copy is None or copy.draft_id != draft_id:
-        return
-    if json.loads(copy.document) == old.content:
-        copy.document = json.dumps(built.content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        copy.base_release = release
-
-
-def _rebased(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The rebuild bookkeeping of a draft's stored parameters (``{}`` when it was never rebuilt)."""
-    found = params.get(REBASED_KEY)
-    if not isinstance(found, dict):
-        return {}
-    earlier = found.get("earlier")
-    return {
-        **found,
-        "earlier": [e for e in earlier if isinstance(e, str)] if isinstance(earlier, list) else [],
-    }
 
 
 def _rebased_shown(found: Any) -> dict[str, Any] | None:
