@@ -115,6 +115,7 @@ def _rebuild(session: Session, row: Channel, draft: Draft, new: Manifest, number
     earlier = [old.digest, *(rebuild_record(stored).get("earlier") or [])][:MAX_EARLIER]
     keep = {REBASED_KEY: {"release": new.release, "at": now.isoformat(), "earlier": earlier}}
     draft.manifest, draft.number, draft.params = data, number, params_to_json(params, keep)
+    draft.description = params.describe()[:512]
     log.info(
         "Channel %s: draft %d rebuilt on release %d as release %d",
         row.name,
