@@ -557,8 +557,10 @@ def superseded_reason(draft: Mapping[str, Any], formats: Formats) -> str:
         return str(t["draft_superseded_unknown"])
     failed = found.get("reason")
     if isinstance(failed, dict):
-        code = str(failed.get("code", ""))
-        why = t.get(f"draft_rebuild_{code}", t["draft_rebuild_other"]).format(detail=failed.get("detail", ""))
+        code, detail = str(failed.get("code", "")), str(failed.get("detail", ""))
+        if code == "conflict":  # the parts of the content, in the reader's words
+            detail = ", ".join(t.get(f"part_{part.strip()}", part.strip()) for part in detail.split(","))
+        why = t.get(f"draft_rebuild_{code}", t["draft_rebuild_other"]).format(detail=detail)
         return str(t["draft_rebuild_reason"].format(n=found.get("release"), who=found.get("by", ""), why=why))
     reason = t["draft_superseded_reason"].format(n=found.get("release"), who=found.get("by", ""))
     note = str(found.get("note") or "")

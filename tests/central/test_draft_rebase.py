@@ -142,8 +142,8 @@ def test_content_drafts_changing_the_same_part_supersede_the_later_with_the_part
     now = datetime.now(UTC)
     en = superseded_reason(lost, Formats("en", now))
     assert en.startswith("Release 2 (by admin) was published first, and this draft could not be rebuilt")
-    assert "services changed in both this draft and that release" in en
-    assert "services həm bu qaralamada" in superseded_reason(lost, Formats("az", now))
+    assert "Services changed in both this draft and that release" in en
+    assert "Xidmətlər həm bu qaralamada" in superseded_reason(lost, Formats("az", now))
     assert served(fleet)["content"]["services"][0]["title"]["en"] == "First editor's title"
 
 
