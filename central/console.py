@@ -551,11 +551,19 @@ def approve_command(base: str, channel: str, draft: int | None = None) -> str:
 
 
 def superseded_reason(draft: Mapping[str, Any], formats: Formats) -> str:
-    """Why a draft can no longer be approved: the release that replaced the content it was made from."""
+    """Why a draft can no longer be approved: the release that replaced the content it was made from, and
+    when a rebuild on it failed, why (the part changed on both sides, the announcement gone...)."""
     t = TEXTS[formats.lang]
     found = draft.get("superseded_by")
     if not isinstance(found, dict):
         return str(t["draft_superseded_unknown"])
+    failed = found.get("reason")
+    if isinstance(failed, dict):
+        code, detail = str(failed.get("code", "")), str(failed.get("detail", ""))
+        if code == "conflict":  # the parts of the content, in the reader's words
+            detail = ", ".join(t.get(f"part_{part.strip()}", part.strip()) for part in detail.split(","))
+        why = t.get(f"draft_rebuild_{code}", t["draft_rebuild_other"]).format(detail=detail)
+        return str(t["draft_rebuild_reason"].format(n=found.get("release"), who=found.get("by", ""), why=why))
     reason = t["draft_superseded_reason"].format(n=found.get("release"), who=found.get("by", ""))
     note = str(found.get("note") or "")
     return f"{reason} {t['draft_superseded_note'].format(note=note)}" if note else reason
