@@ -50,7 +50,12 @@ USER, PASSWORD = "leyla", "gunes-enerjisi-2026"
 LAPTOP = ViewportSize(width=1366, height=768)
 PHONE = ViewportSize(width=390, height=844)
 LOCALES = {"az": "az-AZ", "en": "en-GB"}
-README_LANGUAGES = {"01-login": ("az",), "04-service": ("en", "az"), "09-channel-phone": ("az",)}
+README_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "01-login": ("az",),
+    "04-service": ("en", "az"),
+    "09-channel-phone": ("az",),
+    **{page: () for page in ("16-kiosk", "17-settings", "18-accounts", "16-kiosk-phone")},  # --all only
+}
 """The pages the README shows in Azerbaijani; every other page it shows in English (``--all``: both)."""
 MAX_PNG_BYTES = 250_000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -395,7 +400,15 @@ def take(page: Page, setup: Setup, camera: Camera, draft: int, preview: bool) ->
     shoot("14-plays", height=1000)
     page.goto(f"{url}/console/")
     shoot("15-fleet")
+    page.goto(f"{url}/console/kiosks/baku-1-lobby")
+    shoot("16-kiosk", height=1100)
+    page.goto(f"{url}/console/channels/main/settings")
+    shoot("17-settings", height=1100)
+    page.goto(f"{url}/console/accounts")
+    shoot("18-accounts", height=1100)
     page.set_viewport_size(PHONE)
+    page.goto(f"{url}/console/kiosks/baku-1-lobby")
+    shoot("16-kiosk-phone")
     page.goto(f"{url}/console/channels/main")
     shoot("09-channel-phone")
     page.goto(f"{url}/console/plays?from={first}")
