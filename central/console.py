@@ -147,6 +147,17 @@ class Formats:
             return self.t["ago_hours"].format(n=seconds // 3600)
         return self.t["ago_days"].format(n=seconds // 86400)
 
+    def energy_state(self, state: str | None) -> str:
+        """A heartbeat's energy state in words: "live", "partial 2/3" or "offline: <the device's error>"."""
+        if not state:
+            return "—"
+        head, colon, detail = state.partition(":")
+        word, _, count = head.strip().partition(" ")
+        label = self.t.get(f"energy_is_{word}")
+        if label is None:
+            return state  # a state this server does not know (a newer kiosk): as the kiosk sent it
+        return label.format(n=count or "?") + (f":{detail}" if colon else "")
+
     def duration(self, seconds: float | None) -> str:
         if seconds is None:
             return "—"

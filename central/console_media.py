@@ -219,6 +219,7 @@ def media_routes(console: Console) -> APIRouter:
             error=error,
             notice=notice,
             added=added,
+            used=library.in_use(name),
         )
 
     def refusal(request: Request, exc: CentralError) -> str:

@@ -38,6 +38,7 @@ AZ: dict[str, str] = {
     "media_col_details": "Xüsusiyyətlər",
     "media_col_uploaded": "Yükləyən",
     "media_remove": "Sil",
+    "media_used": "istifadədədir",
     "media_remove_label": "{name} faylını sil",
     "media_remove_hint": (
         "Hər hansı buraxılışda və ya təsdiq gözləyən qaralamada istifadə olunan fayl silinmir: "
@@ -126,6 +127,7 @@ EN: dict[str, str] = {
     "media_col_details": "Details",
     "media_col_uploaded": "Uploaded by",
     "media_remove": "Remove",
+    "media_used": "in use",
     "media_remove_label": "Remove {name}",
     "media_remove_hint": (
         "A file used by any release or by a draft waiting for approval is not removed: rolling back to "

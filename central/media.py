@@ -312,6 +312,21 @@ class MediaLibrary:
         return {}
 
     # --- removing ----------------------------------------------------------------------------------
+    def in_use(self, channel: str) -> frozenset[str]:
+        """The library's files a release, a pending draft or the working copy names: not removable."""
+        shas = [item.sha256 for item in self.items(channel)]
+        with self.database.session() as session:
+            row = channel_row(session, channel)
+            manifests = list(session.scalars(select(Release.manifest).where(Release.channel_id == row.id)))
+            manifests += session.scalars(
+                select(Draft.manifest).where(Draft.channel_id == row.id, Draft.status == "pending")
+            )
+            copy = session.get(WorkingCopy, row.id)
+            document = copy.document if copy is not None else ""
+        return frozenset(
+            sha for sha in shas if sha in document or any(sha.encode() in manifest for manifest in manifests)
+        )
+
     def remove(self, channel: str, sha: str, *, by: str) -> None:
         """Take a file out of the library and its blob off the disk, unless a release or draft names it."""
         item = self.get(channel, sha)

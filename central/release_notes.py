@@ -59,7 +59,7 @@ class ReleaseNotes:
         except ContentError as exc:  # stored long ago under an older schema: say so instead of failing
             log.warning("Channel %s release %d: no difference shown: %s", channel, number, exc)
             return ReleaseChange(number, before, (), f"The difference cannot be computed: {exc}")
-        change = ReleaseChange(number, before, _counts(diff), render_text(diff))
+        change = ReleaseChange(number, before, _counts(diff), render_text(diff, before_is_active=False))
         with self._lock:
             self._cache[key] = change
         return change

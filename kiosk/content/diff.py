@@ -289,17 +289,24 @@ def shown(value: str) -> str:
     return "".join(out)
 
 
-def render_text(diff: ReleaseDiff) -> str:
-    """The difference as the signer reads it in a terminal, every value in full."""
-    before = (
-        "nothing (the channel has no release yet)"
-        if diff.before_release is None
-        else (f"release {diff.before_release}")
-    )
+def render_text(diff: ReleaseDiff, *, before_is_active: bool = True) -> str:
+    """The difference as the signer reads it in a terminal, every value in full.
+
+    ``before_is_active``: the release compared with is the one the channel shows now (approve, a
+    draft); False for a release's history, compared with the release published before it.
+    """
+    if diff.before_release is None and before_is_active:
+        before = "nothing (the channel has no release yet)"
+    elif diff.before_release is None:
+        before = "nothing (a first release)"
+    elif before_is_active:
+        before = f"what the channel shows now (release {diff.before_release})"
+    else:
+        before = f"the release published before it (release {diff.before_release})"
     lines = [
         f"Release {diff.after_release}: made {diff.after_created.isoformat()}, kiosks refuse it after "
         f"{diff.after_expires.isoformat()}",
-        f"Difference from what the channel shows now ({before}) to release {diff.after_release}:",
+        f"Difference from {before} to release {diff.after_release}:",
         f"  {diff.count('added')} added, {diff.count('removed')} removed, {diff.count('changed')} changed",
     ]
     for change in diff.changes:

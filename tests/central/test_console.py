@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from central.api import create_app
-from central.console import BAKU
+from central.console import BAKU, Formats
 from central.console_text import TEXTS
 from central.models import WebSession
 from kiosk.content.remote import CentralClient, approve_drafts
@@ -385,15 +385,28 @@ def test_both_languages_have_every_string_with_the_same_placeholders() -> None:
     assert all(letter in letters for letter in "əğıöşçüİ")
 
 
+def test_a_kiosks_energy_state_reads_as_words_and_keeps_the_devices_own_detail() -> None:
+    now = datetime.now(UTC)
+    az, en = Formats("az", now), Formats("en", now)
+    assert az.energy_state("stale") == "ölçmə köhnədir"
+    assert en.energy_state("offline: connection refused") == "no connection to the device: connection refused"
+    assert en.energy_state("partial 2/3") == "2/3 devices report"
+    assert en.energy_state("warp-drive") == "warp-drive"  # a newer kiosk's state: shown as sent
+    assert en.energy_state("") == az.energy_state(None) == "—"
+
+
 def test_the_kiosk_page_shows_its_history_and_a_session_protected_screenshot(console: Fleet) -> None:
     now = datetime.now(UTC)
     report(console, "baku-1-lobby", now - timedelta(minutes=2), release=1, energy_state="live")
-    report(console, "baku-1-lobby", now, release=2, energy_state="stale", last_error="disk full")
+    report(console, "baku-1-lobby", now - timedelta(minutes=1), release=2, energy_state="partial 2/3")
+    report(console, "baku-1-lobby", now, release=2, energy_state="sleeping", last_error="disk full")
     browser = log_in(console)
     url = console.server.url
     page = browser.get(f"{url}/console/kiosks/baku-1-lobby", timeout=5).text
-    assert page.count('<tr><td class="when">') == 2 and "disk full" in page
-    assert "ölçmə köhnədir" in page and ">stale<" not in page  # in words
+    assert page.count('<tr><td class="when">') == 3 and "disk full" in page
+    assert "canlı ölçmə" in page and ">live<" not in page  # in words
+    assert "cihazlardan 2/3 cavab verir" in page and "istehsal yoxdur (gecə və ya gözləmə)" in page
+    assert "sleeping" not in page and "partial" not in page
     assert "Hələ ekran görüntüsü yoxdur." in page
     asked = browser.post(
         f"{url}/console/kiosks/baku-1-lobby/screenshot-request",

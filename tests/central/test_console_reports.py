@@ -220,6 +220,8 @@ def test_a_release_shows_its_note_author_and_what_changed(
     page = browser.get(f"{fleet.server.url}/console/channels/main/releases/2", timeout=10)
     assert page.status_code == 200
     assert "+ service c (added)" in page.text and "title.az" in page.text and "Bir (yeni)" in page.text
+    assert "the release published before it (release 1) to release 2" in page.text
+    assert "shows now" not in page.text  # release 1 is what it is compared with, not what kiosks show
     missing = browser.get(f"{fleet.server.url}/console/channels/main/releases/99", timeout=10)
     assert missing.status_code == 404
     command = ["publish", str(tmp_path / "v2"), "--to", fleet.server.channel_url(), "--key", str(fleet.key)]

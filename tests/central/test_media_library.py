@@ -290,7 +290,12 @@ def test_a_file_a_release_uses_is_not_removed_and_an_unused_one_is(library: Libr
     assert upload(library, "spare.svg", unused, "icon").status_code == 303
     client = CentralClient(library.fleet.server.channel_url(library.channel), library.fleet.admin_token)
     publish_remote(simple_source(tmp_path / "source", count=1), library.fleet.key, client)  # names item-0.svg
-    csrf = csrf_of(library.browser.get(library.url, timeout=5).text)
+    listed = library.browser.get(library.url, timeout=5).text
+    shas = (sha256(used), sha256(unused))
+    rows = {sha: listed.split(f'id="media-{sha}"')[1].split("</tr>")[0] for sha in shas}
+    assert AZ["media_used"] in rows[sha256(used)] and "/remove" not in rows[sha256(used)]  # no button to fail
+    assert AZ["media_used"] not in rows[sha256(unused)] and "/remove" in rows[sha256(unused)]
+    csrf = csrf_of(listed)
     refused = library.browser.post(f"{library.url}/{sha256(used)}/remove", data={"csrf": csrf}, timeout=5)
     assert refused.status_code == 409
     assert alert_of(refused.text) == AZ["media_in_use"].format(name="item-0.svg", releases="1", drafts="—")

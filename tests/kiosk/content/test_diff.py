@@ -86,6 +86,17 @@ def test_a_first_release_lists_everything_as_added() -> None:
     assert "body.ru: Body two (ru)" in shown
 
 
+def test_a_release_in_the_history_says_it_is_compared_with_the_one_before_it() -> None:
+    """approve compares with what the channel shows now; a release page with the release before it."""
+    before, after = manifest(3, document()), manifest(4, document(videos=[video()]))
+    diff = diff_releases(before, after)
+    assert "Difference from what the channel shows now (release 3) to release 4:" in render_text(diff)
+    history = render_text(diff, before_is_active=False)
+    assert "Difference from the release published before it (release 3) to release 4:" in history
+    assert "shows now" not in history
+    assert "nothing (a first release)" in render_text(diff_releases(None, after), before_is_active=False)
+
+
 def test_control_characters_cannot_hide_text_in_the_terminal() -> None:
     before = manifest(1, document())
     hostile = document()
