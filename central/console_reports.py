@@ -17,8 +17,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from central.console import PREFIX, SECURITY_HEADERS, Console, _ConsoleRoute, language_of
+from central.console import PREFIX, SECURITY_HEADERS, Console, Formats, _ConsoleRoute, language_of
 from central.console_reports_text import REPORT_TEXTS, summary
+from central.draft_notes import add_draft_notes
 from central.errors import Invalid, NotFound
 from central.play_report import DIMENSIONS, PlayFilter, PlayReport, PlayRow, check_filter
 
@@ -120,6 +121,8 @@ def reports_router(console: Console) -> APIRouter:
         found = next((r for r in releases if r["release"] == number), None)
         if found is None:
             raise NotFound(f"channel {name!r} has no release {number}")
+        formats = Formats(lang, central.clock())
+        add_draft_notes(central.database, name, [found], lang, formats.when)
         index = numbers.index(number)
         change = notes.change(name, number, numbers[index - 1] if index else None)
         return console.page(

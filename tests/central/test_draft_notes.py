@@ -75,6 +75,9 @@ def test_a_published_draft_s_note_is_shown_in_the_reader_s_language(fleet: Fleet
             assert cells[number].startswith(note), (lang, number, cells[number])
             assert stored[number] not in cells[number]  # the English sentence is not what is shown
         assert not cells[1].startswith(("Rollback", "Announcement", "Settings", "Elan"))
+        release_page = browser.get(f"{url}/console/channels/main/releases/3", timeout=5).text
+        [shown] = re.findall(r'<dd class="note">(.*?)</dd>', release_page, re.S)
+        assert html.unescape(shown).startswith(expected[lang][3]), (lang, shown)
 
     assert {r["release"]: r["note"] for r in central.releases("main")} == stored  # the API's note as is
 
