@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from central.content_forms import EditRefused, service_from_form
 from central.db import open_database, sqlite_url
 from central.errors import Conflict
 from central.media_choices import channel_blobs, media_choices
 from central.service import Central
-from central.working_copy import EditRefused, WorkingCopies, service_from_form, skeleton
+from central.working_copy import WorkingCopies, skeleton
 from kiosk.content.manifest import encode_manifest, parse_manifest
 from kiosk.content.publish import load_release
 from kiosk.content.signing import generate_keys, load_private_key, sign
