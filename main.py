@@ -45,6 +45,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "with default settings in a throwaway --data-dir (kioskctl approve --preview uses it)",
     )
     parser.add_argument("--preview-blobs", metavar="DIR", help="the blobs --preview-manifest names")
+    parser.add_argument(
+        "--thumbnails",
+        metavar="WIDTH",
+        type=int,
+        help="with --screenshot: also a JPEG this many pixels wide (80 to 1920) beside each PNG",
+    )
     return parser.parse_args(argv)
 
 
@@ -124,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         core.reporter.close()  # screenshots are not visitors: no proof of play, no heartbeat
         core.reporter = None
     kiosk = KioskApp(core)
-    _quit_on_signals(app)
+    if not args.screenshot:  # a screenshot run (a console preview) ends at SIGTERM: nothing to save
+        _quit_on_signals(app)
     watchdog = None
     code = 1
     try:
@@ -176,6 +183,10 @@ def _screenshot_options(args: argparse.Namespace) -> dict[str, Any]:
         options["sizes"] = parse_sizes(args.sizes)
     if args.preview_manifest:
         options["staff_pages"] = False
+    if args.thumbnails is not None:
+        if not 80 <= args.thumbnails <= 1920:
+            raise KioskError(f"--thumbnails: expected a width of 80 to 1920 pixels, got {args.thumbnails}")
+        options["thumbnail_width"] = args.thumbnails
     return options
 
 

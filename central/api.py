@@ -145,7 +145,10 @@ def create_app(
         current = central.publishing.current_releases
         async with push_running(hub, central.database.url, current) as listener:
             app.state.listener = listener
-            yield
+            try:
+                yield
+            finally:  # a render under way must not outlive the server
+                await anyio.to_thread.run_sync(app.state.console.previews.close)
 
     app = FastAPI(
         title="Green Kiosk central server",
@@ -245,7 +248,8 @@ def create_app(
 
     @app.post("/api/channels/{channel}/drafts/{draft_id}/signature")
     def approve(channel: Name, draft_id: DraftId, body: SignatureBody, who: Admin) -> dict[str, Any]:
-        return {"release": central.approve(channel, draft_id, body.signature, by=who)}
+        release = central.approve(channel, draft_id, body.signature, by=who, signed_sha256=body.sha256)
+        return {"release": release}
 
     # --- kiosks ----------------------------------------------------------------------------------
     @app.post("/api/kiosk/reports", max_body_size=MAX_REPORT_BYTES)

@@ -123,10 +123,12 @@ class ReleaseBody(BaseModel):
 
 
 class SignatureBody(BaseModel):
-    """``POST .../drafts/{id}/signature``: the admin key's signature over the draft's exact bytes."""
+    """``POST .../drafts/{id}/signature``: the admin key's signature over the draft's exact bytes, and
+    their sha256 (newer kioskctl), so a signature over bytes since rebuilt is told from a forged one."""
 
     model_config = STRICT
     signature: _base64(MAX_SIGNATURE_B64)  # type: ignore[valid-type]
+    sha256: Sha256 | None = None
 
 
 class RollbackBody(BaseModel):

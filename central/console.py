@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
 from central.content_forms import LONG_EMERGENCY, local_time
+from central.draft_notes import add_draft_notes
 from central.drafts import (
     MAX_CENTRES,
     AnnouncementDraft,
@@ -419,6 +420,7 @@ def _protected_routes(console: Console) -> APIRouter:
             draft["reason"] = superseded_reason(draft, formats)
         releases = central.releases(name)
         console.release_notes.summaries(name, releases, formats.lang)
+        add_draft_notes(central.database, name, releases, formats.lang, formats.when)
         return console.page(
             request,
             "channel.html",
@@ -548,11 +550,19 @@ def approve_command(base: str, channel: str, draft: int | None = None) -> str:
 
 
 def superseded_reason(draft: Mapping[str, Any], formats: Formats) -> str:
-    """Why a draft can no longer be approved: the release that replaced the content it was made from."""
+    """Why a draft can no longer be approved: the release that replaced the content it was made from, and
+    when a rebuild on it failed, why (the part changed on both sides, the announcement gone...)."""
     t = TEXTS[formats.lang]
     found = draft.get("superseded_by")
     if not isinstance(found, dict):
         return str(t["draft_superseded_unknown"])
+    failed = found.get("reason")
+    if isinstance(failed, dict):
+        code, detail = str(failed.get("code", "")), str(failed.get("detail", ""))
+        if code == "conflict":  # the parts of the content, in the reader's words
+            detail = ", ".join(t.get(f"part_{part.strip()}", part.strip()) for part in detail.split(","))
+        why = t.get(f"draft_rebuild_{code}", t["draft_rebuild_other"]).format(detail=detail)
+        return str(t["draft_rebuild_reason"].format(n=found.get("release"), who=found.get("by", ""), why=why))
     reason = t["draft_superseded_reason"].format(n=found.get("release"), who=found.get("by", ""))
     note = str(found.get("note") or "")
     return f"{reason} {t['draft_superseded_note'].format(note=note)}" if note else reason

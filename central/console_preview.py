@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, Response
 from central.console import PREFIX, Console, Formats, _ConsoleRoute, describe_draft, language_of
 from central.console_preview_text import PREVIEW_TEXTS
 from central.errors import Invalid, NotFound, Rejected
-from central.preview import LANGUAGES, ORIENTATIONS, PreviewState, Variant
+from central.preview import LANGUAGES, ORIENTATIONS, THUMBNAIL_WIDTH, PreviewState, Variant
 from kiosk.content.manifest import BLOBS_DIR, parse_manifest
 from kiosk.content.model import Content
 from kiosk.content.preview import preview_content
@@ -35,11 +35,13 @@ MAX_FILE_NAME = 300
 
 @dataclass(frozen=True)
 class Picture:
-    """One rendered view as the page shows it: a caption and where its PNG is served."""
+    """One rendered view as the page shows it: a caption, where its PNG is served and where its
+    thumbnail is (what the page shows; the PNG when there is none)."""
 
     caption: str
     url: str
     file: str
+    thumbnail: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Pictures:
     sections: tuple[Picture, ...]
     services: tuple[Picture, ...]
     announcements: tuple[Picture, ...]
+    size: tuple[int, int]
+    """The thumbnails' width and height, for the page's layout before they arrive."""
 
 
 def preview_router(console: Console) -> APIRouter:
@@ -85,7 +89,7 @@ def preview_router(console: Console) -> APIRouter:
         # The same bytes always draw the same picture: the browser may keep it.
         return FileResponse(
             path,
-            media_type="image/png",
+            media_type="image/jpeg" if path.suffix == ".jpg" else "image/png",
             headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"},
         )
 
@@ -161,10 +165,13 @@ def _pictures(
 ) -> Pictures:
     """The rendered files in the kiosk's order, each captioned in the reader's words."""
     views = {file.removesuffix(".png").rsplit("_", 2)[0]: file for file in state.files}
+    folder = f"{PREFIX}/previews/{sha}/{variant.name}"
 
     def picture(view: str, caption: str) -> Picture:
         file = views.pop(view)
-        return Picture(caption, f"{PREFIX}/previews/{sha}/{variant.name}/{quote(file)}", file)
+        thumbnail = file.removesuffix(".png") + ".jpg"
+        shown = thumbnail if thumbnail in state.thumbnails else file
+        return Picture(caption, f"{folder}/{quote(file)}", file, f"{folder}/{quote(shown)}")
 
     sections = [picture(v, texts[f"view_{v}"]) for v in ("energy", "video", "services") if v in views]
     page = 2
@@ -190,7 +197,9 @@ def _pictures(
         if f"announcement-{a.id}" in views
     ]
     sections += [picture(view, view) for view in sorted(views)]  # anything the renderer added since
-    return Pictures(tuple(sections), tuple(services), tuple(announcements))
+    width, height = variant.size
+    size = (THUMBNAIL_WIDTH, round(height * THUMBNAIL_WIDTH / width)) if state.thumbnails else variant.size
+    return Pictures(tuple(sections), tuple(services), tuple(announcements), size)
 
 
 def _short(text: str, limit: int = 80) -> str:

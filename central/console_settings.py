@@ -22,6 +22,7 @@ from central.api import status_of
 from central.console import PREFIX, Console, _ConsoleRoute, language_of
 from central.console_settings_text import SETTING_LABELS
 from central.console_text import TEXTS
+from central.draft_builds import EVERY, target_of
 from central.errors import CentralError
 from kiosk.config import Settings
 from kiosk.content.overrides import REMOTE_KEYS
@@ -29,7 +30,6 @@ from kiosk.content.overrides import REMOTE_KEYS
 log = logging.getLogger(__name__)
 
 MAX_FIELD_CHARS = 300
-EVERY = "every"
 
 
 def editable_fields() -> list[tuple[str, str, Any]]:
@@ -44,18 +44,6 @@ def editable_fields() -> list[tuple[str, str, Any]]:
                 continue  # [[energy.sources]]: written in content.toml, not in a form
             fields.append((table, key, kind))
     return fields
-
-
-def target_of(entry: Mapping[str, Any]) -> str | None:
-    """``every``, ``centre:<id>`` or ``kiosk:<id>`` for an entry the form can edit; None otherwise."""
-    centres, kiosks = entry.get("centres") or [], entry.get("kiosks") or []
-    if not centres and not kiosks:
-        return EVERY
-    if len(centres) == 1 and not kiosks:
-        return f"centre:{centres[0]}"
-    if len(kiosks) == 1 and not centres:
-        return f"kiosk:{kiosks[0]}"
-    return None
 
 
 def entry_for(target: str, values: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

@@ -165,6 +165,33 @@ AZ: dict[str, str] = {
     ),
     "draft_superseded_note": "Buraxılışın qeydi: {note}",
     "draft_superseded_unknown": "Sonrakı buraxılış bu qaralamanın hazırlandığı məzmunu əvəz etdi.",
+    "draft_rebased": (
+        "{n} nömrəli buraxılış üzərində yenidən quruldu ({when}): o buraxılışın dəyişiklikləri də "
+        "saxlanılır. İmzalamazdan əvvəl fərqə yenidən baxın."
+    ),
+    "draft_rebuild_reason": (
+        "{n} nömrəli buraxılış ({who}) əvvəl dərc olundu və bu qaralamanı onun üzərində yenidən qurmaq "
+        "mümkün olmadı: {why}"
+    ),
+    "draft_rebuild_conflict": (
+        "{detail} həm bu qaralamada, həm də həmin buraxılışda fərqli dəyişdirilib. İş nüsxəsini aktiv "
+        "buraxılışla müqayisə edin və dəyişikliyi yenidən təklif edin."
+    ),
+    "draft_rebuild_announcement_gone": "bitirilməli olan elan ({detail}) həmin buraxılışda artıq yoxdur.",
+    "draft_rebuild_announcement_ended": "bitirilməli olan elan ({detail}) həmin buraxılışda artıq bitib.",
+    "draft_rebuild_refused": "kiosk yenidən qurulmuş buraxılışı qəbul etməzdi: {detail}",
+    "draft_rebuild_no_base": (
+        "qaralamanın redaktə edildiyi {detail} nömrəli buraxılış saxlanılmayıb, ona görə onun "
+        "dəyişiklikləri ayırd edilə bilmir."
+    ),
+    "draft_rebuild_other": "yenidən qurmaq alınmadı ({detail}).",
+    "part_format": "Format",
+    "part_channel": "Kanalın adı",
+    "part_attract": "Gözləmə dövrü",
+    "part_services": "Xidmətlər",
+    "part_videos": "Videolar",
+    "part_announcements": "Elanlar",
+    "part_settings": "Kiosk ayarları",
     "releases_title": "Buraxılışlar",
     "release_published": "Dərc edilib",
     "release_by": "Dərc edən",
@@ -401,6 +428,31 @@ EN: dict[str, str] = {
     ),
     "draft_superseded_note": "The release's note: {note}",
     "draft_superseded_unknown": "A later release replaced the content this draft was made from.",
+    "draft_rebased": (
+        "Rebuilt on release {n} ({when}), so it keeps what that release changed. Look at the difference "
+        "again before signing."
+    ),
+    "draft_rebuild_reason": (
+        "Release {n} (by {who}) was published first, and this draft could not be rebuilt on it: {why}"
+    ),
+    "draft_rebuild_conflict": (
+        "{detail} changed in both this draft and that release, in different ways. Compare the working copy "
+        "with the active release and propose the change again."
+    ),
+    "draft_rebuild_announcement_gone": "the announcement it ends ({detail}) is no longer in that release.",
+    "draft_rebuild_announcement_ended": "the announcement it ends ({detail}) has already ended there.",
+    "draft_rebuild_refused": "a kiosk would refuse the rebuilt release: {detail}",
+    "draft_rebuild_no_base": (
+        "release {detail}, which it was edited from, is not kept, so its edits cannot be told apart."
+    ),
+    "draft_rebuild_other": "it could not be rebuilt ({detail}).",
+    "part_format": "Format",
+    "part_channel": "Channel name",
+    "part_attract": "Attract loop",
+    "part_services": "Services",
+    "part_videos": "Videos",
+    "part_announcements": "Announcements",
+    "part_settings": "Kiosk settings",
     "releases_title": "Releases",
     "release_published": "Published",
     "release_by": "Published by",

@@ -3,9 +3,11 @@
 The server never imports Qt (its venv has none): a preview is the kiosk program run as a child process
 (:func:`kiosk.content.preview.render_manifest`, the same path as ``kioskctl approve --preview``) by a
 Python that has the kiosk's packages. One render runs at a time in one worker thread, each with a
-deadline; a few more wait in a short queue, and beyond that the console answers "busy". The PNGs are
-kept under ``DATA/previews/<manifest sha256>/<language>-<orientation>/`` (the same bytes always draw
-the same pictures), the least recently seen sets removed beyond a size bound.
+deadline; a few more wait in a short queue, and beyond that the console answers "busy". The PNGs, and
+a small JPEG of each for the page (a phone would otherwise load 40 MB of full-size pictures), are kept
+under ``DATA/previews/<manifest sha256>/<language>-<orientation>/`` (the same bytes always draw the same
+pictures), the least recently seen sets removed beyond a size bound. A server that stops ends the child
+it is waiting for (:meth:`Previews.close`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.content.manifest import parse_manifest
-from kiosk.content.preview import PreviewOptions, kiosk_command, render_manifest
+from kiosk.content.preview import PreviewOptions, kiosk_command, render_manifest, stop_child
 from kiosk.errors import ContentError
 from kiosk.paths import app_root
 
@@ -43,6 +45,8 @@ PROBE_HOLD_S = 60.0
 """How long "no renderer" is believed: installing one then needs no server restart."""
 PROBE_TIMEOUT_S = 30.0
 META_FILE = "preview.json"
+THUMBNAIL_WIDTH = 480
+"""The page shows each picture this wide (about 20 to 90 KB as JPEG) and links to the full PNG."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class PreviewState:
     files: tuple[str, ...] = ()
     message: str = ""
     seconds: float = 0.0
+    thumbnails: tuple[str, ...] = ()
+    """``<name>.jpg`` for each ``<name>.png`` of ``files`` that has one."""
 
 
 @dataclass
@@ -123,6 +129,8 @@ class Previews:
         self._failed: dict[tuple[str, Variant], tuple[str, float]] = {}
         self._renderer: _Renderer | None = None
         self._thread: threading.Thread | None = None
+        self._child: subprocess.Popen[str] | None = None
+        self._closed = False
         self.renders = 0
         """Child runs so far (the tests check that a cached preview starts none)."""
 
@@ -175,6 +183,8 @@ class Previews:
             return PreviewState("unavailable", message=reason)
         key = (sha, variant)
         with self._lock:
+            if self._closed:  # the server is stopping
+                return PreviewState("busy")
             job = self._jobs.get(key)
             if job is not None:
                 return PreviewState("rendering" if job.started else "queued")
@@ -198,12 +208,13 @@ class Previews:
         return self.cache_dir / sha / variant.name
 
     def image(self, sha: str, variant: Variant, name: str) -> Path | None:
-        """A PNG of a rendered preview; None unless it is one (names are checked against the folder)."""
+        """A PNG or thumbnail of a rendered preview; None unless it is one (names are checked against
+        the folder's list)."""
         if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
             return None
         folder = self.folder(sha, variant)
         ready = self._ready(folder, touch=False)
-        if ready is None or name not in ready.files:
+        if ready is None or name not in (*ready.files, *ready.thumbnails):
             return None
         return folder / name
 
@@ -212,19 +223,21 @@ class Previews:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
             files = tuple(str(name) for name in meta["files"])
             seconds = float(meta["seconds"])
+            # A set drawn before thumbnails were made has none: drawn again, not sent full size.
+            thumbnails = tuple(str(name) for name in meta["thumbnails"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if touch:
             with contextlib.suppress(OSError):
                 os.utime(folder)  # seen now: the cache removes the least recently seen first
-        return PreviewState("ready", files=files, seconds=seconds)
+        return PreviewState("ready", files=files, seconds=seconds, thumbnails=thumbnails)
 
     # --- the worker -----------------------------------------------------------------------------
     def _work(self) -> None:
         self.trim()
         while True:
             job = self._queue.get()
-            if job is None:
+            if job is None or self.is_closed():
                 return
             key = (job.sha, job.variant)
             with self._lock:
@@ -232,6 +245,9 @@ class Previews:
             try:
                 self._render(job)
             except (ContentError, OSError) as exc:
+                if self.is_closed():
+                    log.info("Preview %s %s stopped: the server is stopping", job.sha[:12], job.variant.name)
+                    return
                 log.warning("Preview %s %s failed: %s", job.sha[:12], job.variant.name, exc)
                 with self._lock:
                     self._failed[key] = (str(exc), self.clock())
@@ -262,19 +278,25 @@ class Previews:
             manifest.write_bytes(job.manifest)
             blobs = _linked_blobs(job.manifest, job.blob_dir, work / "blobs")
             out = work / "out"
-            options = PreviewOptions(out, (job.variant.language,), (job.variant.size,))
+            options = PreviewOptions(out, (job.variant.language,), (job.variant.size,), THUMBNAIL_WIDTH)
             self.renders += 1
-            files = render_manifest(
-                manifest,
-                blobs,
-                out,
-                options,
-                data_dir=work / "data",
-                kiosk=kiosk_command(python),
-                timeout_s=self.settings.timeout_seconds,
-            )
+            try:
+                files = render_manifest(
+                    manifest,
+                    blobs,
+                    out,
+                    options,
+                    data_dir=work / "data",
+                    kiosk=kiosk_command(python),
+                    timeout_s=self.settings.timeout_seconds,
+                    started=self._started,
+                )
+            finally:
+                with self._lock:
+                    self._child = None
             seconds = self.clock() - started
-            meta = {"files": [f.name for f in files], "seconds": round(seconds, 2)}
+            thumbnails = [f.with_suffix(".jpg").name for f in files if f.with_suffix(".jpg").is_file()]
+            meta = {"files": [f.name for f in files], "thumbnails": thumbnails, "seconds": round(seconds, 2)}
             (out / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
             target = self.folder(job.sha, job.variant)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -309,10 +331,32 @@ class Previews:
             with contextlib.suppress(OSError):
                 folder.parent.rmdir()  # the manifest's folder, once its last variant has gone
 
+    def is_closed(self) -> bool:
+        """True once :meth:`close` was called: nothing more is drawn."""
+        with self._lock:
+            return self._closed
+
+    def _started(self, child: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._child = None if child.poll() is not None else child
+            closed = self._closed
+        if closed:  # the server began to stop while this child was being started
+            stop_child(child)
+
     def close(self) -> None:
-        """Let the worker end after the render it is doing (a child has its own deadline)."""
-        if self._thread is not None and self._thread.is_alive():
-            self._queue.put(None)
+        """Stop for good: the render under way is ended (its child and whatever that started, SIGTERM
+        then SIGKILL), the queued ones are dropped. The server calls it when it shuts down."""
+        with self._lock:
+            self._closed = True
+            child = self._child
+            self._jobs.clear()  # the queued ones never start
+            self._idle.notify_all()
+        self._queue.put(None)
+        if child is not None:
+            log.info("Stopping the preview renderer (process %d): the server is stopping", child.pid)
+            stop_child(child)
+        if self._thread is not None:
+            self._thread.join(5)
 
 
 def _probe(python: Path) -> str:

@@ -151,60 +151,72 @@ class Publishing:
         write_blob(target, fill)
         return True
 
-    def publish(
-        self,
-        channel: str,
-        manifest: bytes,
-        signature: bytes,
-        *,
-        by: str,
-        note: str = "",
-        draft: int | None = None,
-    ) -> int:
-        """Verify and activate a signed manifest: signature, schema, growing number, every blob here.
+    def publish(self, channel: str, manifest: bytes, signature: bytes, *, by: str, note: str = "") -> int:
+        """Verify and activate a signed manifest (a folder's): signature, schema, growing number, blobs.
 
-        ``draft`` is the draft being approved. Any other publish (a folder's) replaces the content every
-        pending draft was made from, so all of them are superseded, each with the reason kept.
+        It replaces the content every pending draft was made from, and nothing says what the folder meant
+        to keep of them, so all of them are superseded, each with the reason kept.
         """
         with self._lock, self.database.session() as session:
-            row = channel_row(session, channel)
-            try:
-                verify(_public_key(row.public_key), manifest, signature)
-                parsed = parse_manifest(manifest)
-            except ContentError as exc:
-                raise Rejected(str(exc).splitlines()[0]) from exc
-            if parsed.release > MAX_RELEASE:
-                raise Rejected(f"release {parsed.release} is over the highest number, {MAX_RELEASE}")
-            if parsed.release <= row.release:
-                raise Conflict(f"release {parsed.release} is not newer than the active release {row.release}")
-            if parsed.expires <= self.clock():
-                raise Rejected(f"the manifest expired at {parsed.expires.isoformat()}")
-            missing = self.missing_blobs(channel, {sha: info.size for sha, info in parsed.blobs.items()})
-            if missing:
-                raise Conflict(f"{len(missing)} blobs are not uploaded yet, e.g. {missing[0]}")
-            write_manifest(self.channel_dir(channel), manifest, signature)
-            row.release = parsed.release
-            session.add(
-                Release(
-                    channel_id=row.id,
-                    number=parsed.release,
-                    manifest=manifest,
-                    signature=signature,
-                    published_at=self.clock(),
-                    published_by=by,
-                    note=note,
-                )
-            )
+            row = channel_row(session, channel, for_update=True)
+            parsed = self.activate(session, row, manifest, signature, by=by, note=note)
             for pending in session.scalars(
                 select(Draft).where(Draft.channel_id == row.id, Draft.status == "pending")
             ):
-                if pending.id != draft and (draft is None or pending.number <= parsed.release):
-                    pending.status = "superseded"
-                    pending.params = superseded_params(pending.params, parsed.release, by, note)
-            announce_release(session, channel, parsed.release)
-        log.info("Channel %s: release %d published by %s %s", channel, parsed.release, by, note)
-        self.notifier.notify(channel, parsed.release)
+                pending.status = "superseded"
+                pending.params = superseded_params(pending.params, parsed.release, by, note)
+        self.released(channel, parsed.release, by, note)
         return parsed.release
+
+    def activate(
+        self, session: Session, row: Channel, manifest: bytes, signature: bytes, *, by: str, note: str
+    ) -> Manifest:
+        """Make ``manifest`` the channel's release in ``session``'s transaction, the caller holding
+        :attr:`lock` and the channel's row (``for_update``); :meth:`released` once it is committed."""
+        problem = self.signature_problem(row, manifest, signature)
+        if problem:
+            raise Rejected(problem)
+        try:
+            parsed = parse_manifest(manifest)
+        except ContentError as exc:
+            raise Rejected(str(exc).splitlines()[0]) from exc
+        if parsed.release > MAX_RELEASE:
+            raise Rejected(f"release {parsed.release} is over the highest number, {MAX_RELEASE}")
+        if parsed.release <= row.release:
+            raise Conflict(f"release {parsed.release} is not newer than the active release {row.release}")
+        if parsed.expires <= self.clock():
+            raise Rejected(f"the manifest expired at {parsed.expires.isoformat()}")
+        missing = self.missing_blobs(row.name, {sha: info.size for sha, info in parsed.blobs.items()})
+        if missing:
+            raise Conflict(f"{len(missing)} blobs are not uploaded yet, e.g. {missing[0]}")
+        write_manifest(self.channel_dir(row.name), manifest, signature)
+        row.release = parsed.release
+        session.add(
+            Release(
+                channel_id=row.id,
+                number=parsed.release,
+                manifest=manifest,
+                signature=signature,
+                published_at=self.clock(),
+                published_by=by,
+                note=note,
+            )
+        )
+        announce_release(session, row.name, parsed.release)
+        return parsed
+
+    def signature_problem(self, row: Channel, manifest: bytes, signature: bytes) -> str:
+        """Why the channel's key did not sign exactly ``manifest`` ("" when it did)."""
+        try:
+            verify(_public_key(row.public_key), manifest, signature)
+        except ContentError as exc:
+            return str(exc).splitlines()[0]
+        return ""
+
+    def released(self, channel: str, release: int, by: str, note: str) -> None:
+        """After the release's transaction committed: log it and wake the push streams."""
+        log.info("Channel %s: release %d published by %s %s", channel, release, by, note)
+        self.notifier.notify(channel, release)
 
     def releases(self, channel: str) -> list[dict[str, Any]]:
         with self.database.session() as session:
@@ -263,7 +275,11 @@ SUPERSEDED_KEY = "superseded_by"
 published it, so the console can say why the draft can no longer be approved."""
 
 
-def superseded_params(params: str | None, release: int, by: str, note: str) -> str:
+def superseded_params(
+    params: str | None, release: int, by: str, note: str, reason: Mapping[str, str] | None = None
+) -> str:
+    """``params`` with why the draft was superseded; ``reason`` (``code``, ``detail``, ``text``) when a
+    rebuild on ``release`` failed, so the console can say which part clashed."""
     try:
         doc = json.loads(params or "{}")
     except ValueError:
@@ -271,6 +287,8 @@ def superseded_params(params: str | None, release: int, by: str, note: str) -> s
     if not isinstance(doc, dict):
         doc = {}
     doc[SUPERSEDED_KEY] = {"release": release, "by": by[:128], "note": note[:256]}
+    if reason is not None:
+        doc[SUPERSEDED_KEY]["reason"] = {key: str(value)[:300] for key, value in reason.items()}
     return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 
@@ -281,8 +299,11 @@ def announce_release(session: Session, channel: str, release: int) -> None:
         session.execute(notify, {"topic": NOTIFY_CHANNEL, "payload": f"{channel}:{release}"})
 
 
-def channel_row(session: Session, name: str) -> Channel:
-    row = session.scalar(select(Channel).where(Channel.name == name))
+def channel_row(session: Session, name: str, *, for_update: bool = False) -> Channel:
+    """The channel's row; ``for_update`` locks it until the transaction ends (PostgreSQL: every server
+    process publishing to the channel waits its turn; SQLite's one writer needs no row lock)."""
+    query = select(Channel).where(Channel.name == name)
+    row = session.scalar(query.with_for_update() if for_update else query)
     if row is None:
         raise NotFound(f"no channel {name[:70]!r}")
     return row

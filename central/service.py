@@ -132,8 +132,10 @@ class Central:
     def drafts(self, channel: str, *, pending_only: bool = True) -> list[dict[str, Any]]:
         return self.drafting.drafts(channel, pending_only=pending_only)
 
-    def approve(self, channel: str, draft_id: int, signature: bytes, *, by: str) -> int:
-        return self.drafting.approve(channel, draft_id, signature, by=by)
+    def approve(
+        self, channel: str, draft_id: int, signature: bytes, *, by: str, signed_sha256: str | None = None
+    ) -> int:
+        return self.drafting.approve(channel, draft_id, signature, by=by, signed_sha256=signed_sha256)
 
     # --- the fleet -------------------------------------------------------------------------------
     def ingest(self, kiosk_id: str, batch: ReportBatch) -> ReportReceipt:

@@ -14,7 +14,8 @@ import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QImage, QImageWriter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import LANGUAGES
@@ -29,6 +30,8 @@ OVERLAY_SIZES = ((1920, 1080), (1080, 1920))
 OVERLAYS = ("pin-pad", "admin", "announcement", "emergency")
 FRAME_AT_MS = 1500  # the video frame shown: this far in, past a fade from black
 FRAME_WAIT_MS = 5000  # the poster stays when no such frame arrives in time
+THUMBNAIL_QUALITY = 80
+"""JPEG quality of thumbnails: text on a 480 px picture stays legible, each is well under 100 KB."""
 SAMPLE_ANNOUNCEMENT = {
     "az": "Bu gün saat 14:00-dan 15:00-dək elektrik şəbəkəsində planlı işlər aparılır. "
     "Xidmətlər fasiləsiz davam edir.",
@@ -44,6 +47,7 @@ def render_screenshots(
     sizes: tuple[tuple[int, int], ...] = SIZES,
     languages: tuple[str, ...] = LANGUAGES,
     staff_pages: bool = True,
+    thumbnail_width: int | None = None,
 ) -> list[Path]:
     """Write the PNGs for every language and size; returns the files written.
 
@@ -51,7 +55,8 @@ def render_screenshots(
     (``services-page2`` … when the cards need more than one screen), ``service-<id>`` for every service
     of the release and ``announcement-<id>`` for every announcement. ``_large`` is the large-text,
     high-contrast mode. With ``staff_pages``, also the large mode, the admin PIN pad, the admin screen
-    and a sample announcement at both levels (default language, landscape and portrait only).
+    and a sample announcement at both levels (default language, landscape and portrait only). With
+    ``thumbnail_width``, each PNG also gets a small JPEG of that width, ``<name>.jpg`` (not returned).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     window = kiosk.window
@@ -73,7 +78,27 @@ def render_screenshots(
     window.show_section("energy")
     if staff_pages:
         written += _render_overlays(kiosk, out_dir, sizes=tuple(s for s in sizes if s in OVERLAY_SIZES))
+    if thumbnail_width is not None:
+        write_thumbnails(written, thumbnail_width)
     log.info("Wrote %d screenshots to %s", len(written), out_dir)
+    return written
+
+
+def write_thumbnails(pictures: list[Path], width: int) -> list[Path]:
+    """A JPEG ``width`` pixels wide beside each PNG: what a page of many pictures shows, so that a phone
+    loads a few hundred kilobytes instead of tens of megabytes."""
+    written = []
+    for picture in pictures:
+        image = QImage(str(picture))
+        if image.isNull():
+            raise OSError(f"cannot read {picture}")
+        small = image.scaledToWidth(min(width, image.width()), Qt.TransformationMode.SmoothTransformation)
+        thumbnail = picture.with_suffix(".jpg")
+        writer = QImageWriter(str(thumbnail), b"jpeg")
+        writer.setQuality(THUMBNAIL_QUALITY)
+        if not writer.write(small.convertToFormat(QImage.Format.Format_RGB32)):
+            raise OSError(f"cannot write {thumbnail}: {writer.errorString()}")
+        written.append(thumbnail)
     return written
 
 

@@ -8,12 +8,14 @@ would approve; the server (``central.preview``) points the child at the channel'
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,15 +36,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RENDER_TIMEOUT_S = 600
+STOP_GRACE_S = 3.0
+"""A child asked to stop (SIGTERM) is killed (SIGKILL) when it has not ended within this."""
 
 
 @dataclass(frozen=True)
 class PreviewOptions:
-    """Where the PNGs go and which languages and screen sizes are drawn."""
+    """Where the PNGs go, which languages and screen sizes are drawn, and whether small JPEG
+    thumbnails (``<name>.jpg``, this many pixels wide) are written beside them (the console's page)."""
 
     out_dir: Path
     languages: tuple[str, ...]
     sizes: tuple[tuple[int, int], ...]
+    thumbnail_width: int | None = None
 
     @classmethod
     def parse(cls, out_dir: Path, languages: str, sizes: str) -> PreviewOptions:
@@ -109,9 +115,14 @@ def render_manifest(
     data_dir: Path,
     kiosk: Sequence[str] | None = None,
     timeout_s: float = RENDER_TIMEOUT_S,
+    started: Callable[[subprocess.Popen[str]], None] | None = None,
 ) -> list[Path]:
     """Run the kiosk's screenshot renderer (``kiosk``: the command, default :func:`kiosk_command`) on a
-    manifest file and a folder of its blobs; ContentError says why when it fails or overruns."""
+    manifest file and a folder of its blobs; ContentError says why when it fails or overruns.
+
+    The child leads its own process group, so that :func:`stop_child` (called by whoever ``started``
+    handed it to, e.g. a server shutting down) ends it with everything it started.
+    """
     command = [
         *(kiosk or kiosk_command()),
         "--screenshot", str(out),
@@ -121,19 +132,51 @@ def render_manifest(
         "--languages", ",".join(options.languages),
         "--sizes", ",".join(f"{w}x{h}" for w, h in options.sizes),
     ]  # fmt: skip
+    if options.thumbnail_width is not None:
+        command += ["--thumbnails", str(options.thumbnail_width)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout_s, env=env, check=False
+        child = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired as exc:  # run() has killed the child
-        raise ContentError(f"the preview was not rendered within {timeout_s:g} seconds") from exc
     except OSError as exc:
         raise ContentError(f"the preview could not be rendered: {exc}") from exc
-    if done.returncode != 0:
-        reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+    with child:
+        if started is not None:
+            started(child)
+        try:
+            _, stderr = child.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired as exc:
+            stop_child(child, grace_s=0)
+            child.communicate()
+            raise ContentError(f"the preview was not rendered within {timeout_s:g} seconds") from exc
+        except BaseException:
+            stop_child(child, grace_s=0)
+            raise
+    if child.returncode != 0:
+        reason = (stderr.strip().splitlines() or [f"exit status {child.returncode}"])[-1]
         raise ContentError(f"the preview could not be rendered: {reason}")
     return sorted(out.glob("*.png"))
+
+
+def stop_child(child: subprocess.Popen[str], grace_s: float = STOP_GRACE_S) -> None:
+    """End a renderer child and its process group: SIGTERM, then SIGKILL after ``grace_s`` seconds
+    (at once with 0); the SIGKILL also reaches anything of the group that outlived its leader."""
+    if grace_s > 0:
+        _signal_group(child, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(grace_s)
+    _signal_group(child, signal.SIGKILL)
+
+
+def _signal_group(child: subprocess.Popen[str], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signum)
 
 
 def install_preview(store: Store, library: ContentLibrary, manifest_file: Path, blob_dir: Path) -> int:

@@ -196,8 +196,13 @@ class CentralClient:
             ) from exc
         return parse_manifest(data, where=f"the channel's active {MANIFEST_FILE}")
 
-    def approve(self, draft_id: int, signature: bytes) -> int:
-        body = {"signature": base64.b64encode(signature).decode("ascii")}
+    def approve(self, draft_id: int, signature: bytes, data: bytes) -> int:
+        """Send the signature over ``data`` with their sha256, so a server that rebuilt the draft since
+        answers "stale" (409) rather than "bad signature"."""
+        body = {
+            "signature": base64.b64encode(signature).decode("ascii"),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
         url = self.channel.api("drafts", str(draft_id), "signature")
         return int(self._json("POST", url, json=body)["release"])
 
@@ -279,19 +284,29 @@ def approve_drafts(
 
     What is shown comes from the manifest bytes that would be signed and from the channel's active
     release (its signature checked with this key), never from the server's description of the draft.
-    A draft a kiosk would refuse is not signed. Raises ContentError after the last draft when any was
-    refused or declined, so a script sees that not everything was published.
+    After each signature the server rebuilds the other pending drafts on the new release, so they are
+    fetched again and the rebuilt bytes are what is shown and signed. A draft a kiosk would refuse is
+    not signed. Raises ContentError after the last draft when any was refused, declined or found stale,
+    so a script sees that not everything was published.
     """
     key = load_private_key(key_path)
     public = key.public_key()
-    drafts = [d for d in client.drafts() if only is None or d.get("id") == only]
+
+    def pending(wanted: set[Any] | None) -> list[dict[str, Any]]:
+        found = [d for d in client.drafts() if only is None or d.get("id") == only]
+        return found if wanted is None else [d for d in found if d.get("id") in wanted]
+
+    drafts = pending(None)
     if only is not None and not drafts:
         raise ContentError(f"draft {only}: not pending on {client.channel.server}")
+    wanted = {d.get("id") for d in drafts}  # drafts proposed while this runs wait for the next run
     active = client.active_manifest(public)
     published: list[int] = []
     unsigned: list[str] = []
-    for raw in drafts:
+    handled: set[Any] = set()
+    while (raw := next((d for d in drafts if d.get("id") not in handled), None)) is not None:
         draft_id = raw.get("id")
+        handled.add(draft_id)
         label = f"draft {draft_id}"
         try:
             proposed = _proposed(raw, active, now or datetime.now(UTC))
@@ -317,10 +332,19 @@ def approve_drafts(
             show(f"Draft {proposed.id}: not signed")
             unsigned.append(f"{label} not signed")
             continue
-        release = client.approve(proposed.id, sign(key, proposed.data))
-        show(f"Draft {proposed.id}: signed and published as release {release}")
-        published.append(release)
-        active = proposed.manifest
+        try:
+            release = client.approve(proposed.id, sign(key, proposed.data), proposed.data)
+        except PublishingError as exc:
+            if exc.status != 409:
+                raise
+            reason = str(exc).partition("HTTP 409: ")[2] or str(exc)
+            show(f"Draft {proposed.id}: NOT PUBLISHED: {shown(reason)}")
+            unsigned.append(f"{label} not published ({shown(reason)})")
+        else:
+            show(f"Draft {proposed.id}: signed and published as release {release}")
+            published.append(release)
+        drafts = pending(wanted)
+        active = client.active_manifest(public)
     if unsigned:
         done = f"; published release {', '.join(map(str, published))}" if published else ""
         raise ContentError(f"{', '.join(unsigned)}{done}")

@@ -205,7 +205,7 @@ def test_rollback_is_a_draft_only_the_admins_key_can_publish(any_fleet: Fleet, t
     other_key, _ = generate_keys(tmp_path / "other")
     data = base64.b64decode(pending["manifest"])
     with pytest.raises(ContentError, match="422"):
-        client.approve(draft, sign(load_private_key(other_key), data))
+        client.approve(draft, sign(load_private_key(other_key), data), data)
     shown: list[str] = []
     assert approve_drafts(client, any_fleet.key, show=shown.append) == [3]
     assert "- service item-2 (removed)" in "\n".join(shown)  # computed from the signed bytes

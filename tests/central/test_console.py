@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import string
 from collections.abc import Iterator
@@ -461,7 +462,15 @@ def test_rollback_and_announcement_become_drafts_with_the_command_to_sign_them(
     assert "--draft" in accepted.text
     assert "Elan, " in accepted.text and "-dək: Mərkəz bu gün 17:00-dək işləyir" in accepted.text
     client = CentralClient(console.server.channel_url(), console.admin_token)
-    assert approve_drafts(client, console.key, show=lambda _line: None) == [3, 4]
+    assert approve_drafts(client, console.key, only=draft["id"], show=lambda _line: None) == [3]
+    page = browser.get(f"{url}/console/channels/main", timeout=5).text
+    assert "3 nömrəli buraxılış üzərində yenidən quruldu" in page  # the announcement, rebuilt on it
+    assert approve_drafts(client, console.key, show=lambda _line: None) == [4]
+    final = json.loads((console.server.data / "channels" / "main" / "manifest.json").read_bytes())["content"]
+    assert len(final["services"]) == 2  # the rollback to release 1's two cards ...
+    assert [a["text"]["az"] for a in final["announcements"]] == [
+        "Mərkəz bu gün 17:00-dək işləyir"
+    ]  # ... the announcement made on release 2
     listed = browser.get(f"{url}/console/announcements", timeout=5).text
     assert "Mərkəz bu gün 17:00-dək işləyir" in listed and "göstərilir" in listed and "baku-1" in listed
     assert "Aktiv buraxılış: 4" in browser.get(f"{url}/console/channels/main", timeout=5).text

@@ -144,7 +144,7 @@ def test_an_admin_logs_in_sees_a_kiosk_report_and_rolls_back_a_release(
     page.reload()
     expect(page.get_by_text("Aktiv buraxılış: 3")).to_be_visible()
     expect(page.locator("#release-3")).to_contain_text("aktiv")
-    expect(page.locator("#release-3")).to_contain_text("rollback: roll back to the content of release 1")
+    expect(page.locator("#release-3")).to_contain_text("1 nömrəli buraxılışın məzmununa geri qaytarma")
     expect(page.get_by_text("Təsdiq gözləyən qaralama yoxdur.")).to_be_visible()
 
     page.get_by_role("link", name="Elanlar").click()

@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
+import socket
 import string
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -102,6 +106,20 @@ def test_a_draft_is_drawn_by_the_kiosk_renderer_served_and_then_kept(console: Fl
     assert images[notice] != images["energy_en_1920x1080.png"]  # the band is drawn over the section
     assert len(set(images.values())) == len(images), "every view is its own picture"
     assert previews.renders == 1
+
+    # The page shows small JPEGs, each linking to its full picture: a phone loads kilobytes, not 40 MB.
+    shown = re.findall(r'<a href="([^"]+)"[^>]*><img src="([^"]+)"[^>]*width="480" height="270"', page.text)
+    assert [full for full, _ in shown] == pictures
+    thumbnail_bytes = 0
+    for full, small in shown:
+        assert small == full.removesuffix(".png") + ".jpg"
+        served = browser.get(f"{console.server.url}{small}", timeout=5)
+        assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+        assert len(served.content) < 100_000, small
+        image = QImage.fromData(served.content, "JPG")
+        assert (image.width(), image.height()) == (480, 270) and distinct_colours(image, 8) > 20, small
+        thumbnail_bytes += len(served.content)
+    assert thumbnail_bytes * 4 < sum(len(png) for png in images.values())
 
     again = browser.get(page_url, timeout=10)
     assert again.status_code == 200 and again.text.count("/console/previews/") == page.text.count(
@@ -221,6 +239,106 @@ def test_a_render_past_its_deadline_is_stopped(console: Fleet, tmp_path: Path) -
     assert "was not rendered within 1 seconds" in browser.get(page, timeout=5).text
 
 
+def process_gone(pid: int) -> bool:
+    """No such process, or only its exit status left (a zombie nobody in this container reaps)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def wait_for_file(path: Path, server: subprocess.Popen[str], timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline and server.poll() is None, f"{path.name} never came"
+        time.sleep(0.05)  # another process writes it: nothing to wait on but the file
+    return path.read_text(encoding="utf-8").strip()
+
+
+def test_stopping_the_server_ends_a_render_under_way_with_what_it_started(
+    fleet: Fleet, tmp_path: Path
+) -> None:
+    published(fleet, tmp_path, count=2)
+    fleet.central.accounts.add_user("admin", PASSWORD)
+    fleet.server.stop()  # the same data, served by `python -m central serve` as IT runs it
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    script = tmp_path / "renderer.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        '[ "$1" = -c ] && exit 0\n'  # the probe: "has the kiosk's packages"
+        f'echo $$ > "{pids}/child.tmp" && mv "{pids}/child.tmp" "{pids}/child"\n'
+        "sleep 300 &\n"  # something the renderer started, as Qt's helpers would be
+        f'echo $! > "{pids}/grandchild.tmp" && mv "{pids}/grandchild.tmp" "{pids}/grandchild"\n'
+        "wait\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "central.toml"
+    config.write_text(
+        f'[server]\ndata = "{fleet.server.data}"\nport = {port}\n[preview]\npython = "{script}"\n',
+        encoding="utf-8",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "central", "--config", str(config), "serve"],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started: list[int] = []
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        browser = requests.Session()
+        while True:
+            try:
+                form = browser.get(f"{url}/console/login", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.1)  # the process is starting: nothing to wait on but the port
+        login = {"csrf": csrf_of(form.text), "name": "admin", "password": PASSWORD}
+        assert browser.post(f"{url}/console/login", data=login, timeout=10).status_code == 200
+        asked = browser.get(f"{url}/console/channels/main/releases/1/preview", timeout=10)
+        assert asked.status_code == 200 and '<meta http-equiv="refresh"' in asked.text
+        started.append(int(wait_for_file(pids / "child", server)))
+        started.append(int(wait_for_file(pids / "grandchild", server)))
+        assert not any(process_gone(pid) for pid in started)
+        server.terminate()
+        server.wait(20)
+        assert server.stderr is not None
+        log = server.stderr.read()
+        child, grandchild = started
+        assert process_gone(child), f"the renderer outlived the server:\n{log[-2000:]}"
+        assert process_gone(grandchild), "what the renderer started outlived the server"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(10)
+        for pid in started:  # a failed run leaves nothing behind
+            if not process_gone(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_preview_kept_from_before_thumbnails_is_drawn_again(tmp_path: Path) -> None:
+    previews = Previews(tmp_path / "previews", PreviewSettings(search=False))
+    variant = Variant("en", "portrait")
+    folder = previews.folder("d" * 64, variant)
+    folder.mkdir(parents=True)
+    (folder / "energy_en_1080x1920.png").write_bytes(b"\0" * 100)
+    (folder / "preview.json").write_text('{"files": ["energy_en_1080x1920.png"], "seconds": 1}')
+    assert previews.image("d" * 64, variant, "energy_en_1080x1920.png") is None
+    (folder / "preview.json").write_text(
+        '{"files": ["energy_en_1080x1920.png"], "thumbnails": [], "seconds": 1}'
+    )
+    assert previews.image("d" * 64, variant, "energy_en_1080x1920.png") == folder / "energy_en_1080x1920.png"
+    assert previews.image("d" * 64, variant, "energy_en_1080x1920.jpg") is None  # not in its list
+
+
 def test_the_cache_keeps_the_most_recently_seen_previews_within_its_bound(tmp_path: Path) -> None:
     previews = Previews(tmp_path / "previews", PreviewSettings(search=False, cache_mb=10))
     variant = Variant("az", "landscape")
@@ -228,7 +346,9 @@ def test_the_cache_keeps_the_most_recently_seen_previews_within_its_bound(tmp_pa
         folder = previews.folder(sha, variant)
         folder.mkdir(parents=True)
         (folder / "energy_az_1920x1080.png").write_bytes(b"\0" * (4 << 20))
-        (folder / "preview.json").write_text('{"files": ["energy_az_1920x1080.png"], "seconds": 1}')
+        (folder / "preview.json").write_text(
+            '{"files": ["energy_az_1920x1080.png"], "thumbnails": [], "seconds": 1}'
+        )
         os.utime(folder, (1_000_000 + age, 1_000_000 + age))
     assert previews.image("c" * 64, variant, "energy_az_1920x1080.png") is not None
     os.utime(previews.folder("c" * 64, variant))  # seen now

@@ -239,10 +239,12 @@ def test_every_kind_of_release_lists_its_note_author_and_difference(
     page = browser.get(f"{fleet.server.url}/console/channels/main", timeout=10).text
     rows = {n: page.split(f'id="release-{n}"')[1].split("</tr>")[0] for n in range(1, 5)}
     assert "Yaz məzmunu" in rows[1] and "first release" in rows[1]
-    assert "announcement: announcement until" in rows[2] and "(proposed by console:ops)" in rows[2]
+    # A release that was a draft says what the draft was in the reader's language.
+    assert "Announcement (information) until" in rows[2] and "(proposed by console:ops)" in rows[2]
     assert "1 announcement added" in rows[2]
-    assert "(proposed by console:it)" in rows[3] and "1 kiosk settings entry added" in rows[3]
-    assert "rollback: roll back to the content of release 1" in rows[4]
+    assert "Settings for baku-1" in rows[3] and "(proposed by console:it)" in rows[3]
+    assert "1 kiosk settings entry added" in rows[3]
+    assert "Rollback to the content of release 1 (proposed by admin)" in rows[4]
     assert "1 announcement removed" in rows[4] and "1 kiosk settings entry removed" in rows[4]
     assert all(re.search(r"<td[^>]*>admin</td>", row) for row in rows.values())  # who signed and published
     detail = browser.get(f"{fleet.server.url}/console/channels/main/releases/4", timeout=10).text

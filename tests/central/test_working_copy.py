@@ -250,3 +250,20 @@ def test_a_save_racing_another_is_refused_and_the_other_save_kept(room: Room, tm
     assert after.item("services", "item-0")["title"]["en"] != "Alice"
     with pytest.raises(Stale):  # and a form drawn before either save is refused too
         room.copies.delete_item("main", "services", "item-1", by="carol", since=before.revision)
+
+
+def test_a_proposed_copy_follows_its_draft_rebuilt_on_a_newer_release(room: Room, tmp_path: Path) -> None:
+    publish(room, simple_source(tmp_path / "v1", count=2), 1)
+    copies, central = room.copies, room.central
+    copies.delete_item("main", "services", "item-0", by="editor")
+    edited = copies.propose("main", "Remove item 0", by="editor")
+    now = datetime.now(UTC).replace(microsecond=0)
+    texts = {"az": "Bu gün 17:00-dək", "en": "Until 17:00 today", "ru": "Сегодня до 17:00"}
+    notice = central.propose_announcement("main", texts, starts=now, ends=now + timedelta(hours=2), by="ops")
+    data = central.drafting.manifest_of("main", notice)
+    assert central.approve("main", notice, sign(load_private_key(room.key), data), by="admin") == 3
+
+    copy = copies.current("main")
+    assert copy.draft_id == edited and copy.proposed and copy.base_release == 3  # the editor sees the merge
+    assert [s["id"] for s in copy.items("services")] == ["item-1"]
+    assert [a["text"] for a in copy.document["announcements"]] == [texts]

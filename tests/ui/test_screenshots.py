@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -95,3 +97,44 @@ def test_screenshot_mode_draws_every_view_of_the_release_and_records_no_plays(tm
         assert Outbox(store).count() == 0
     finally:
         store.close()
+
+
+def test_a_thumbnail_width_out_of_range_is_refused_before_anything_is_drawn(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    for width in ("5", "4000"):
+        result = subprocess.run(
+            [sys.executable, str(REPO_ROOT / "main.py"), "--screenshot", str(out), "--thumbnails", width],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 2
+        assert f"--thumbnails: expected a width of 80 to 1920 pixels, got {width}" in result.stderr
+    assert not out.exists()
+
+
+def test_a_screenshot_run_ends_at_once_when_asked_to_stop(tmp_path: Path) -> None:
+    """A server stopping mid-preview sends SIGTERM: the render must not run on to its end."""
+    out = tmp_path / "shots"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [sys.executable, str(REPO_ROOT / "main.py"), "--screenshot", str(out),
+         "--data-dir", str(tmp_path / "d"), "--languages", "az,en,ru", "--sizes", "1920x1080,1080x1920"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (out.is_dir() and any(out.glob("*.png"))):
+            assert time.monotonic() < deadline and child.poll() is None, "no picture was drawn"
+            time.sleep(0.05)  # another process writes it: nothing to wait on but the file
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(5) == -signal.SIGTERM
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+    assert len(list(out.glob("*.png"))) < 20  # six renders of about 15 pictures each were asked for
