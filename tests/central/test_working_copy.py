@@ -257,6 +257,7 @@ def test_a_proposed_copy_follows_its_draft_rebuilt_on_a_newer_release(room: Room
     copies, central = room.copies, room.central
     copies.delete_item("main", "services", "item-0", by="editor")
     edited = copies.propose("main", "Remove item 0", by="editor")
+    opened = copies.current("main")  # an editor page drawn before the approval
     now = datetime.now(UTC).replace(microsecond=0)
     texts = {"az": "Bu gün 17:00-dək", "en": "Until 17:00 today", "ru": "Сегодня до 17:00"}
     notice = central.propose_announcement("main", texts, starts=now, ends=now + timedelta(hours=2), by="ops")
@@ -267,3 +268,7 @@ def test_a_proposed_copy_follows_its_draft_rebuilt_on_a_newer_release(room: Room
     assert copy.draft_id == edited and copy.proposed and copy.base_release == 3  # the editor sees the merge
     assert [s["id"] for s in copy.items("services")] == ["item-1"]
     assert [a["text"] for a in copy.document["announcements"]] == [texts]
+    assert copy.updated_by == "admin (release 3)" and copy.revision != opened.revision
+    with pytest.raises(Stale) as stale:  # the page drawn before must not overwrite the rebuilt copy
+        copies.move_item("main", "services", "item-1", 1, by="editor", since=opened.revision)
+    assert stale.value.copy.updated_by == "admin (release 3)"
