@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from central.api import status_of
 from central.console_text import LANGUAGES, TEXTS
+from central.content_forms import LONG_EMERGENCY, local_time
 from central.draft_notes import add_draft_notes
 from central.drafts import (
     MAX_CENTRES,
@@ -39,7 +40,7 @@ from central.preview import Previews
 from central.release_notes import ReleaseNotes
 from central.service import Central
 from central.sessions import ConsoleSession, ConsoleSessions, LoginThrottle, new_secret, same_secret
-from kiosk.wire import LEVELS, MAX_RELEASE, parse_time
+from kiosk.wire import LEVELS, MAX_RELEASE
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ SESSION_COOKIE = "gk_session"
 LOGIN_CSRF_COOKIE = "gk_login_csrf"
 LANGUAGE_COOKIE = "gk_lang"
 BAKU = ZoneInfo("Asia/Baku")
-LONG_EMERGENCY = timedelta(hours=24)
-"""An emergency blanks every lobby screen: longer than this needs the admin to say yes twice."""
 SUPERSEDED_SHOWN = 5  # the newest superseded drafts on the channel page, so their work is not lost unseen
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -477,7 +476,7 @@ def _protected_routes(console: Console) -> APIRouter:
         }
         centres = [str(c)[:128] for c in form.getlist("centres")][:MAX_CENTRES]
         text = TEXTS[language_of(request)]
-        starts, ends = _local_time(values["starts"]), _local_time(values["ends"])
+        starts, ends = local_time(values["starts"]), local_time(values["ends"])
         error = ""
         if any(not values[lang].strip() for lang in ("az", "en", "ru")):
             error = text["announce_need_texts"]
@@ -597,14 +596,3 @@ def describe_draft(draft: Mapping[str, Any], formats: Formats) -> str:
     if isinstance(params, ContentDraft):
         return t["draft_content"].format(note=params.note)
     return str(draft.get("description", ""))
-
-
-def _local_time(value: str) -> datetime | None:
-    """A ``datetime-local`` field, read as Baku time; None unless it is a plausible time."""
-    try:
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=BAKU)
-        return parse_time(moment, "time")
-    except ValueError:
-        return None

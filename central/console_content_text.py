@@ -111,7 +111,6 @@ AZ: dict[str, str] = {
     "nothing_changed": "İş nüsxəsi aktiv buraxılışla eynidir: təklif ediləcək dəyişiklik yoxdur.",
     "draft_title": "Qaralama {id} → buraxılış {n}",
     "draft_back": "← Kanala qayıt",
-    "draft_diff_title": "Aktiv buraxılışla fərq",
     "draft_diff_explain": (
         "Fərq qaralamanın imzalanacaq baytlarından, kioskun öz yoxlayıcısı ilə hesablanır: "
         "kioskctl approve da eyni fərqi göstərir."
@@ -137,6 +136,62 @@ AZ: dict[str, str] = {
     "table_announcement": "Elan",
     "table_attract": "Gözləmə dövrü",
     "table_settings": "Ayarlar",
+    "announcements_title": "Elanlar",
+    "announcements_explain": (
+        "Elanlar iş nüsxəsinin bir hissəsidir: burada etdiyiniz dəyişikliklər digər redaktələrlə birlikdə "
+        "növbəti qaralamaya düşür. Növ kioskda nə görünəcəyini müəyyən edir: adi elan və xəbərdarlıq "
+        "bölmələrin üzərində zolaqdır, təcili bildiriş isə bütün ekranı tutur."
+    ),
+    "announcements_none": "İş nüsxəsində elan yoxdur.",
+    "announcements_quick": (
+        "Yalnız bir elanı tez göndərmək və ya elanı erkən bitirmək üçün Elanlar səhifəsindən istifadə edin."
+    ),
+    "announcement_add": "Elan əlavə et",
+    "announcement_new_title": "Yeni elan",
+    "announcement_edit_title": "Elan: {id}",
+    "announcement_delete": "{id} elanını sil",
+    "level_bad": "Elanın növünü seçin, «{detail}» deyil.",
+    "centres_too_many": "Ən çox {detail} mərkəz seçmək olar.",
+    "stale_form": (
+        "{who} iş nüsxəsini {when} dəyişib (Bakı vaxtı), siz bu səhifəni açandan sonra. Heç nə "
+        "saxlanılmadı. Yazdıqlarınız aşağıda qalır: yenidən «Yadda saxla» bassanız, sizin variantınız "
+        "onlarınkını əvəz edəcək. Əvvəlcə nəyi dəyişdiklərinə baxmaq üçün iş nüsxəsini indiki halında açın."
+    ),
+    "stale_gone": "Bu elementi də silib: yenidən saxlasanız, o geri əlavə olunur.",
+    "stale_reload": "İş nüsxəsini indiki halında aç (burada yazdıqlarınız itəcək)",
+    "stale_action": (
+        "{who} iş nüsxəsini {when} dəyişib (Bakı vaxtı), siz bu səhifəni açandan sonra. Heç nə edilmədi: "
+        "aşağıda iş nüsxəsi indiki halındadır; hələ də lazımdırsa, əməliyyatı təkrarlayın."
+    ),
+    "someone": "başqa administrator",
+    "status_pending": "Gözləyir",
+    "status_published": "Dərc olunub",
+    "status_superseded": "Əvəz olunub",
+    "status_discarded": "Ləğv edilib",
+    "draft_not_pending": (
+        "Bu qaralama artıq gözləmir: onu imzalamaq, redaktə etmək və ya ləğv etmək olmaz. Fərq yalnız "
+        "baxmaq üçündür."
+    ),
+    "compare_heading": "Qaralama {id} ↔ buraxılış {n}",
+    "compare_heading_none": "Qaralama {id}: müqayisə ediləcək buraxılış yoxdur",
+    "compare_with_active": (
+        "Qaralama {id} (buraxılış {number} olacaq) indi aktiv olan {n} nömrəli buraxılışla müqayisə "
+        "olunur: təsdiq edilsə, kiosklarda məhz bu dəyişəcək."
+    ),
+    "compare_with_base": (
+        "Qaralama {id} (buraxılış {number}) üzərində hazırlandığı {n} nömrəli buraxılışla müqayisə olunur."
+    ),
+    "compare_with_before": (
+        "Qaralama {id} (buraxılış {number}) öz nömrəsindən əvvəlki {n} nömrəli buraxılışla müqayisə olunur "
+        "(üzərində hazırlandığı buraxılış qeyd olunmayıb və ya saxlanılmayıb)."
+    ),
+    "compare_with_nothing": (
+        "Qaralama {id} (buraxılış {number}) üçün müqayisə ediləcək əvvəlki buraxılış saxlanılmayıb: "
+        "içindəki hər şey əlavə kimi göstərilir."
+    ),
+    "draft_diff_explain_done": (
+        "Fərq qaralamanın saxlanılmış baytlarından, kioskun öz yoxlayıcısı ilə hesablanır."
+    ),
 }
 
 EN: dict[str, str] = {
@@ -242,7 +297,6 @@ EN: dict[str, str] = {
     "nothing_changed": "The working copy is the same as the active release: there is nothing to propose.",
     "draft_title": "Draft {id} → release {n}",
     "draft_back": "← Back to the channel",
-    "draft_diff_title": "Difference from the active release",
     "draft_diff_explain": (
         "Computed from the draft's bytes that will be signed, with the kiosk's own parser: kioskctl "
         "approve shows the same difference."
@@ -268,6 +322,60 @@ EN: dict[str, str] = {
     "table_announcement": "Announcement",
     "table_attract": "Attract loop",
     "table_settings": "Settings",
+    "announcements_title": "Announcements",
+    "announcements_explain": (
+        "Announcements are part of the working copy: what you change here goes into the next draft with "
+        "your other edits. The kind decides what a kiosk shows: an announcement or a warning is a band "
+        "over the sections, an emergency notice takes the whole screen."
+    ),
+    "announcements_none": "The working copy has no announcements.",
+    "announcements_quick": (
+        "To send one announcement on its own quickly, or to end one early, use the Announcements page."
+    ),
+    "announcement_add": "Add an announcement",
+    "announcement_new_title": "New announcement",
+    "announcement_edit_title": "Announcement: {id}",
+    "announcement_delete": "Delete announcement {id}",
+    "level_bad": "Choose the announcement's kind, not “{detail}”.",
+    "centres_too_many": "At most {detail} centres can be chosen.",
+    "stale_form": (
+        "{who} changed the working copy at {when} (Baku time), after you opened this page. Nothing was "
+        "saved. What you typed is kept below: press Save again to put your version in place of theirs, "
+        "or first open the working copy as it is now to see what they changed."
+    ),
+    "stale_gone": "They also deleted this item: saving again adds it back.",
+    "stale_reload": "Open the working copy as it is now (what you typed here is dropped)",
+    "stale_action": (
+        "{who} changed the working copy at {when} (Baku time), after you opened this page. Nothing was "
+        "done: below is the working copy as it is now; repeat the action if it is still right."
+    ),
+    "someone": "another administrator",
+    "status_pending": "Pending",
+    "status_published": "Published",
+    "status_superseded": "Superseded",
+    "status_discarded": "Discarded",
+    "draft_not_pending": (
+        "This draft is no longer pending: it cannot be signed, edited or discarded. The difference is "
+        "here to look at."
+    ),
+    "compare_heading": "Draft {id} ↔ release {n}",
+    "compare_heading_none": "Draft {id}: no release to compare with",
+    "compare_with_active": (
+        "Draft {id} (to become release {number}) compared with release {n}, active now: this is what "
+        "approving it would change on the kiosks."
+    ),
+    "compare_with_base": (
+        "Draft {id} (release {number}) compared with release {n}, the release it was built on."
+    ),
+    "compare_with_before": (
+        "Draft {id} (release {number}) compared with release {n}, the release before its own number (the "
+        "release it was built on is not recorded or no longer kept)."
+    ),
+    "compare_with_nothing": (
+        "Draft {id} (release {number}) has no earlier release kept to compare with: everything it "
+        "holds is shown as added."
+    ),
+    "draft_diff_explain_done": "Computed from the draft's stored bytes with the kiosk's own parser.",
 }
 
 CONTENT_TEXTS: dict[str, dict[str, str]] = {"az": AZ, "en": EN}

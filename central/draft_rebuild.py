@@ -65,7 +65,7 @@ def rebuild_pending(
         try:
             if number >= MAX_RELEASE:
                 raise Unbuildable("numbers", f"channel {row.name!r} has used every release number")
-            _rebuild(session, row, draft, new, number + 1, now)
+            _rebuild(session, row, draft, new, number + 1, now, by)
             number += 1
             continue
         except (Unbuildable, Rejected) as exc:
@@ -87,7 +87,9 @@ def rebuild_pending(
         draft.params = superseded_params(draft.params, new.release, by, note, reason)
 
 
-def _rebuild(session: Session, row: Channel, draft: Draft, new: Manifest, number: int, now: datetime) -> None:
+def _rebuild(
+    session: Session, row: Channel, draft: Draft, new: Manifest, number: int, now: datetime, by: str
+) -> None:
     stored = stored_params(draft.params)
     params = params_of(draft.kind, stored)
     if params is None:
@@ -110,7 +112,7 @@ def _rebuild(session: Session, row: Channel, draft: Draft, new: Manifest, number
         edited_from = release_in(session, row, params.base_release)
         built = content_rebuild(params, edited_from, old, new, now)
         params = replace(params, base_release=new.release)
-        _follow_working_copy(session, row, draft.id, old, built, new.release)
+        _follow_working_copy(session, row, draft.id, old, built, new.release, now, by)
     data = built.encode(number, now)
     earlier = [old.digest, *(rebuild_record(stored).get("earlier") or [])][:MAX_EARLIER]
     keep = {REBASED_KEY: {"release": new.release, "at": now.isoformat(), "earlier": earlier}}
@@ -150,15 +152,24 @@ def _legacy_id(old: Manifest, params: AnnouncementDraft, created: datetime) -> s
 
 
 def _follow_working_copy(
-    session: Session, row: Channel, draft_id: int, old: Manifest, built: Built, release: int
+    session: Session,
+    row: Channel,
+    draft_id: int,
+    old: Manifest,
+    built: Built,
+    release: int,
+    now: datetime,
+    by: str,
 ) -> None:
-    """A working copy that is exactly the rebuilt content draft follows it onto the new release."""
+    """A working copy that is exactly the rebuilt content draft follows it onto the new release, marked
+    as changed by that release's approval (an editor page opened before it is then refused, saying so)."""
     copy = session.get(WorkingCopy, row.id)
     if copy is None or copy.draft_id != draft_id:
         return
     if json.loads(copy.document) == old.content:
         copy.document = json.dumps(built.content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         copy.base_release = release
+        copy.updated, copy.updated_by = now, f"{by} (release {release})"[:128]
 
 
 def rebuild_record(params: Mapping[str, Any]) -> dict[str, Any]:

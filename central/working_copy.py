@@ -8,17 +8,19 @@ So whatever the console later proposes as a draft is something a kiosk takes. No
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from central.content_forms import EditRefused, Problem
 from central.db import Database
 from central.drafts import MAX_NOTE_CHARS, ContentDraft, Drafts, params_of
 from central.errors import Conflict, Invalid, NotFound
@@ -26,39 +28,16 @@ from central.media_choices import media_kind
 from central.models import Draft, WorkingCopy
 from central.publishing import Publishing, channel_row
 from kiosk.content.manifest import BlobInfo, Manifest, encode_manifest, parse_manifest
-from kiosk.content.model import ATTRACT_STEPS, FORMAT_VERSION
+from kiosk.content.model import FORMAT_VERSION
 from kiosk.content.source import media_fields
 from kiosk.errors import ContentError
 from kiosk.wire import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-TABLES = ("services", "videos")
-MAX_FIELD_CHARS = 20_000
-"""A form field longer than this is not read at all; the parser's own limits say the rest."""
-ATTRACT_SLOTS = 6
-_PARSER_LINE = re.compile(r"^(services|videos)\[(\d+)\](?:\.(\S+?))?: (.*)$")
+TABLES = ("services", "videos", "announcements")
+_PARSER_LINE = re.compile(r"^(services|videos|announcements)\[(\d+)\](?:\.(\S+?))?: (.*)$")
 _WHERE = "working copy"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why an edit was refused, placed at a form field (``""``: the whole form).
-
-    ``code`` names a console text; ``parser`` means ``detail`` is the kiosk parser's own message.
-    """
-
-    field: str
-    code: str
-    detail: str = ""
-
-
-class EditRefused(Invalid):
-    """An edit the kiosk would not accept: nothing was saved."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(p.detail or f"{p.field}: {p.code}" for p in self.problems)[:1000])
 
 
 @dataclass(frozen=True)
@@ -77,6 +56,9 @@ class Copy:
     """It differs from the active release's content (so there is something to propose)."""
     updated: datetime | None
     updated_by: str
+    revision: str
+    """Names this state of the copy: a form carries the one it was rendered from, and an edit built on
+    another is refused (:class:`Stale`) instead of overwriting what someone else saved meanwhile."""
 
     def items(self, table: str) -> list[dict[str, Any]]:
         found = self.document.get(table)
@@ -89,6 +71,16 @@ class Copy:
         raise NotFound(f"the working copy of {self.channel!r} has no {table[:-1]} {item_id[:70]!r}")
 
 
+class Stale(Conflict):
+    """The working copy changed since the page the edit came from was rendered: nothing was saved."""
+
+    def __init__(self, copy: Copy) -> None:
+        self.copy = copy
+        who = copy.updated_by or "someone"
+        when = copy.updated.isoformat(timespec="seconds") if copy.updated else "?"
+        super().__init__(f"the working copy of {copy.channel!r} was changed by {who} at {when} meanwhile")
+
+
 def skeleton(channel: str) -> dict[str, Any]:
     """The smallest valid content, for a channel with no release yet."""
     return {
@@ -97,131 +89,6 @@ def skeleton(channel: str) -> dict[str, Any]:
         "services": [],
         "videos": [],
     }
-
-
-def _text_fields(fields: Mapping[str, str], name: str) -> dict[str, str]:
-    return {
-        language: fields.get(f"{name}.{language}", "").replace("\r\n", "\n").strip() for language in LANGUAGES
-    }
-
-
-def _too_long(fields: Mapping[str, str]) -> list[Problem]:
-    return [
-        Problem(key, "too_long", str(MAX_FIELD_CHARS))
-        for key, value in fields.items()
-        if len(value) > MAX_FIELD_CHARS
-    ]
-
-
-def _targeting(
-    item: dict[str, Any],
-    fields: Mapping[str, str],
-    centres: Sequence[str],
-    weekdays: Sequence[str],
-    known_centres: Collection[str],
-    problems: list[Problem],
-) -> None:
-    """Centres and schedule, shared by services and videos."""
-    unknown = [c for c in centres if c not in known_centres]
-    for centre in unknown[:5]:
-        problems.append(Problem("centres", "centre_unknown", centre[:64]))
-    if centres:
-        item["centres"] = list(dict.fromkeys(centres))
-    schedule: dict[str, Any] = {}
-    for key in ("from", "until", "hours"):
-        value = fields.get(f"schedule.{key}", "").strip()
-        if value:
-            schedule[key] = value
-    days = []
-    for day in weekdays:
-        if day.isdigit() and 1 <= int(day) <= 7:
-            days.append(int(day))
-        else:
-            problems.append(Problem("schedule.weekdays", "weekday_bad", day[:10]))
-    if days:
-        schedule["weekdays"] = sorted(set(days))
-    if schedule:
-        item["schedule"] = schedule
-
-
-def service_from_form(
-    fields: Mapping[str, str],
-    centres: Sequence[str],
-    weekdays: Sequence[str],
-    known_centres: Collection[str],
-) -> dict[str, Any]:
-    """A ``[[services]]`` table from the service form; EditRefused for what the form itself gets wrong
-    (the rest, texts and URL included, is the parser's to judge when the copy is saved)."""
-    problems = _too_long(fields)
-    if problems:
-        raise EditRefused(problems)
-    service: dict[str, Any] = {
-        "id": fields.get("id", "").strip(),
-        "category": fields.get("category", "green"),
-        "title": _text_fields(fields, "title"),
-        "summary": _text_fields(fields, "summary"),
-        "body": _text_fields(fields, "body"),
-        "url": fields.get("url", "").strip(),
-    }
-    if fields.get("featured") == "yes":
-        service["featured"] = True
-    for name in ("icon", "image"):
-        if fields.get(name, "").strip():
-            service[name] = fields[name].strip()
-    _targeting(service, fields, centres, weekdays, known_centres, problems)
-    if problems:
-        raise EditRefused(problems)
-    return service
-
-
-def video_from_form(
-    fields: Mapping[str, str],
-    centres: Sequence[str],
-    weekdays: Sequence[str],
-    known_centres: Collection[str],
-) -> dict[str, Any]:
-    """A ``[[videos]]`` table from the video form (file, poster and subtitles are blob sha256s)."""
-    problems = _too_long(fields)
-    if problems:
-        raise EditRefused(problems)
-    video: dict[str, Any] = {
-        "id": fields.get("id", "").strip(),
-        "file": fields.get("file", "").strip(),
-        "title": _text_fields(fields, "title"),
-    }
-    if not video["file"]:
-        problems.append(Problem("file", "video_needs_file"))
-    if fields.get("poster", "").strip():
-        video["poster"] = fields["poster"].strip()
-    subtitles = {
-        language: fields[f"subtitles.{language}"].strip()
-        for language in LANGUAGES
-        if fields.get(f"subtitles.{language}", "").strip()
-    }
-    if subtitles:
-        video["subtitles"] = subtitles
-    _targeting(video, fields, centres, weekdays, known_centres, problems)
-    if problems:
-        raise EditRefused(problems)
-    return video
-
-
-def general_from_form(fields: Mapping[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
-    """The channel's name in three languages and the ``[attract]`` table from the general form."""
-    problems = _too_long(fields)
-    sequence = [fields.get(f"sequence.{i}", "") for i in range(ATTRACT_SLOTS)]
-    attract: dict[str, Any] = {"sequence": [step for step in sequence if step]}
-    for step in ATTRACT_STEPS:
-        raw = fields.get(f"{step}_seconds", "").strip()
-        if not raw:
-            continue
-        try:
-            attract[f"{step}_seconds"] = int(raw)
-        except ValueError:
-            problems.append(Problem(f"{step}_seconds", "seconds_bad", raw[:20]))
-    if problems:
-        raise EditRefused(problems)
-    return _text_fields(fields, "name"), attract
 
 
 class WorkingCopies:
@@ -251,10 +118,18 @@ class WorkingCopies:
             return self._copy(channel, row, active)
 
     # --- edits -----------------------------------------------------------------------------------
+    # ``since``: the revision the edit was built on (None: whatever the copy is now); Stale if it moved.
     def put_item(
-        self, channel: str, table: str, old_id: str | None, item: Mapping[str, Any], *, by: str
+        self,
+        channel: str,
+        table: str,
+        old_id: str | None,
+        item: Mapping[str, Any],
+        *,
+        by: str,
+        since: str | None = None,
     ) -> Copy:
-        """Replace item ``old_id`` of ``table`` (services/videos) by ``item``, or append it (``None``)."""
+        """Replace item ``old_id`` of ``table`` by ``item``, or append it (``None``)."""
         _check_table(table)
 
         def change(doc: dict[str, Any]) -> int:
@@ -266,18 +141,24 @@ class WorkingCopies:
             items[index] = dict(item)
             return index
 
-        return self._edit(channel, change, table, by=by)
+        return self._edit(channel, change, table, by=by, since=since)
 
-    def delete_item(self, channel: str, table: str, item_id: str, *, by: str) -> Copy:
+    def delete_item(
+        self, channel: str, table: str, item_id: str, *, by: str, since: str | None = None
+    ) -> Copy:
         _check_table(table)
 
         def change(doc: dict[str, Any]) -> None:
             items = _items(doc, table)
             del items[_index(items, item_id, channel, table)]
+            if table == "announcements" and not items:
+                del doc[table]  # as a release without announcements has it
 
-        return self._edit(channel, change, table, by=by)
+        return self._edit(channel, change, table, by=by, since=since)
 
-    def move_item(self, channel: str, table: str, item_id: str, step: int, *, by: str) -> Copy:
+    def move_item(
+        self, channel: str, table: str, item_id: str, step: int, *, by: str, since: str | None = None
+    ) -> Copy:
         """Move an item one place up (``step`` -1) or down (+1); at either end it stays."""
         _check_table(table)
 
@@ -288,22 +169,29 @@ class WorkingCopies:
             if 0 <= other < len(items):
                 items[index], items[other] = items[other], items[index]
 
-        return self._edit(channel, change, table, by=by)
+        return self._edit(channel, change, table, by=by, since=since)
 
     def set_general(
-        self, channel: str, name: Mapping[str, str], attract: Mapping[str, Any], *, by: str
+        self,
+        channel: str,
+        name: Mapping[str, str],
+        attract: Mapping[str, Any],
+        *,
+        by: str,
+        since: str | None = None,
     ) -> Copy:
         def change(doc: dict[str, Any]) -> None:
             doc["channel"] = {"name": dict(name)}
             doc["attract"] = dict(attract)
 
-        return self._edit(channel, change, None, by=by)
+        return self._edit(channel, change, None, by=by, since=since)
 
-    def reset(self, channel: str, *, by: str) -> Copy:
+    def reset(self, channel: str, *, by: str, since: str | None = None) -> Copy:
         """Start again from the active release's content (edits not proposed are dropped)."""
         active = self.publishing.active_manifest(channel)
         with self.database.session() as session:
-            row = self._row(session, channel, active)
+            row = self._row(session, channel, active, lock=True)
+            self._same(channel, row, active, since)
             row.document = _dump(dict(active.content) if active else skeleton(channel))
             row.base_release, row.draft_id = (active.release if active else 0), None
             row.updated, row.updated_by = self.clock(), by[:128]
@@ -327,13 +215,15 @@ class WorkingCopies:
             row.updated, row.updated_by = self.clock(), by[:128]
             return self._copy(channel, row, active)
 
-    def propose(self, channel: str, note: str, *, by: str) -> int:
+    def propose(self, channel: str, note: str, *, by: str, since: str | None = None) -> int:
         """The working copy as a content draft with ``note``; it supersedes the draft it was opened from."""
         if not note.strip():
             raise EditRefused([Problem("note", "note_missing")])
         if len(" ".join(note.split())) > MAX_NOTE_CHARS:
             raise EditRefused([Problem("note", "note_too_long", str(MAX_NOTE_CHARS))])
         copy = self.current(channel)
+        if since is not None and since != copy.revision:
+            raise Stale(copy)
         if not copy.changed:
             raise EditRefused([Problem("", "nothing_changed")])
         blobs = self.media(channel)
@@ -357,18 +247,46 @@ class WorkingCopies:
 
     # --- inside ----------------------------------------------------------------------------------
     def _edit(
-        self, channel: str, change: Callable[[dict[str, Any]], int | None], table: str | None, *, by: str
+        self,
+        channel: str,
+        change: Callable[[dict[str, Any]], int | None],
+        table: str | None,
+        *,
+        by: str,
+        since: str | None,
     ) -> Copy:
+        """Read, change, check, then write only if the copy is still the one read (a compare-and-set in
+        its own transaction, so two saves racing cannot both win, on SQLite or PostgreSQL)."""
         active = self.publishing.active_manifest(channel)
         blobs = self.media(channel)
         with self.database.session() as session:
-            row = self._row(session, channel, active, lock=True)
-            doc = json.loads(row.document)
-            index = change(doc)
-            self._check(doc, blobs, table, index)
-            row.document = _dump(doc)
-            row.updated, row.updated_by = self.clock(), by[:128]
+            row = self._row(session, channel, active)
+            self._same(channel, row, active, since)
+            channel_id, old = row.channel_id, row.document
+            base, draft = row.base_release, row.draft_id
+        doc = json.loads(old)
+        index = change(doc)
+        self._check(doc, blobs, table, index)
+        with self.database.session() as session:
+            written = session.execute(
+                update(WorkingCopy)
+                .where(
+                    WorkingCopy.channel_id == channel_id,
+                    WorkingCopy.document == old,
+                    WorkingCopy.base_release == base,
+                    WorkingCopy.draft_id.is_(None) if draft is None else WorkingCopy.draft_id == draft,
+                )
+                .values(document=_dump(doc), updated=self.clock(), updated_by=by[:128])
+                .execution_options(synchronize_session=False)
+            )
+            row = self._row(session, channel, active)
+            if getattr(written, "rowcount", 1) != 1:
+                raise Stale(self._copy(channel, row, active))
             return self._copy(channel, row, active)
+
+    def _same(self, channel: str, row: WorkingCopy, active: Manifest | None, since: str | None) -> None:
+        if since is not None and since != _revision(row):
+            raise Stale(self._copy(channel, row, active))
 
     def _check(
         self, doc: dict[str, Any], blobs: Mapping[str, BlobInfo], table: str | None, index: int | None
@@ -377,7 +295,7 @@ class WorkingCopies:
         problems: list[Problem] = []
 
         def place(key: str) -> str:
-            found = re.match(r"^(services|videos)\[(\d+)\]\.(.+)$", key)
+            found = re.match(r"^(services|videos|announcements)\[(\d+)\]\.(.+)$", key)
             if found and found.group(1) == table and int(found.group(2)) == index:
                 return found.group(3)
             return ""
@@ -454,7 +372,14 @@ class WorkingCopies:
             changed=_dump(document) != _dump(base),
             updated=row.updated if row.updated_by else None,
             updated_by=row.updated_by,
+            revision=_revision(row),
         )
+
+
+def _revision(row: WorkingCopy) -> str:
+    """The copy's state as a short digest: what it holds, where it came from, the draft it reopened."""
+    state = f"{row.base_release}\n{row.draft_id}\n{row.document}".encode()
+    return hashlib.sha256(state).hexdigest()[:20]
 
 
 def _dump(doc: Mapping[str, Any]) -> str:

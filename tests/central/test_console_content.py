@@ -55,6 +55,19 @@ def form_fields(html: str) -> dict[str, str]:
     return fields
 
 
+def revision_of(html: str) -> str:
+    found = re.search(r'name="revision" value="([^"]+)"', html)
+    assert found is not None, "no revision field in the page"
+    return found.group(1)
+
+
+def on_overview(browser: requests.Session, fleet: Fleet, path: str, **data: str) -> requests.Response:
+    """A button of the overview pressed as a browser would: the page's token and revision sent along."""
+    overview = browser.get(content_url(fleet), timeout=5).text
+    fields = {"csrf": csrf_of(overview), "revision": revision_of(overview), **data}
+    return browser.post(content_url(fleet, path), data=fields, allow_redirects=False, timeout=10)
+
+
 def edit_service(browser: requests.Session, fleet: Fleet, item: str, **changes: str) -> requests.Response:
     page = browser.get(content_url(fleet, f"/services/{item}"), timeout=5)
     assert page.status_code == 200, page.text
@@ -87,21 +100,13 @@ def test_a_service_edited_in_three_languages_becomes_a_draft_the_compare_page_sh
     assert CONTENT_TEXTS["az"]["content_changed"] in overview and NEW_TEXTS["title.az"] in overview
     assert console.central.drafts("main") == []  # saving is not proposing
 
-    refused = browser.post(
-        content_url(console, "/propose"), data={"csrf": csrf_of(overview), "note": " "}, timeout=10
-    )
+    refused = on_overview(browser, console, "/propose", note=" ")
     assert refused.status_code == 400 and CONTENT_TEXTS["az"]["note_missing"] in refused.text
-    long_note = {"csrf": csrf_of(overview), "note": "n" * 10_000}
-    refused = browser.post(content_url(console, "/propose"), data=long_note, timeout=10)
+    refused = on_overview(browser, console, "/propose", note="n" * 10_000)
     assert (
         refused.status_code == 400 and CONTENT_TEXTS["az"]["note_too_long"].format(detail=200) in refused.text
     )
-    proposed = browser.post(
-        content_url(console, "/propose"),
-        data={"csrf": csrf_of(overview), "note": "New solar title"},
-        allow_redirects=False,
-        timeout=10,
-    )
+    proposed = on_overview(browser, console, "/propose", note="New solar title")
     assert proposed.status_code == 303
     [draft] = console.central.drafts("main")
     assert draft["kind"] == "content" and draft["params"]["note"] == "New solar title"
@@ -149,14 +154,7 @@ def test_an_invalid_edit_is_refused_with_the_reason_next_to_the_field(console: F
 
 def test_services_reorder_and_a_new_card_is_added(console: Fleet) -> None:
     browser = log_in(console)
-    overview = browser.get(content_url(console), timeout=5).text
-    csrf = csrf_of(overview)
-    moved = browser.post(
-        content_url(console, "/services/item-2/move"),
-        data={"csrf": csrf, "step": "up"},
-        allow_redirects=False,
-        timeout=5,
-    )
+    moved = on_overview(browser, console, "/services/item-2/move", step="up")
     assert moved.status_code == 303
     order = re.findall(r'<tr id="service-([^"]+)">', browser.get(content_url(console), timeout=5).text)
     assert order == ["item-0", "item-2", "item-1"]
@@ -198,21 +196,18 @@ def test_posts_need_a_session_and_the_csrf_token(console: Fleet) -> None:
 def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(console: Fleet) -> None:
     browser = log_in(console)
     csrf = csrf_of(browser.get(content_url(console), timeout=5).text)
-    browser.post(content_url(console, "/services/item-0/delete"), data={"csrf": csrf}, timeout=5)
-    browser.post(content_url(console, "/propose"), data={"csrf": csrf, "note": "Drop item 0"}, timeout=5)
+    assert on_overview(browser, console, "/services/item-0/delete").status_code == 303
+    assert on_overview(browser, console, "/propose", note="Drop item 0").status_code == 303
     [draft] = console.central.drafts("main")
     base = f"{console.server.url}/console/channels/main/drafts/{draft['id']}"
 
-    reset = browser.post(
-        content_url(console, "/reset"), data={"csrf": csrf}, allow_redirects=False, timeout=5
-    )
+    reset = on_overview(browser, console, "/reset")
     assert reset.status_code == 303
     assert len(re.findall(r'<tr id="service-', browser.get(content_url(console), timeout=5).text)) == 3
     opened = browser.post(f"{base}/edit", data={"csrf": csrf}, timeout=5)
     assert CONTENT_TEXTS["az"]["content_proposed"].format(id=draft["id"]) in opened.text
     assert re.findall(r'<tr id="service-([^"]+)">', opened.text) == ["item-1", "item-2"]
-    csrf = csrf_of(opened.text)
-    browser.post(content_url(console, "/services/item-2/move"), data={"csrf": csrf, "step": "up"}, timeout=5)
+    assert on_overview(browser, console, "/services/item-2/move", step="up").status_code == 303
     edited = browser.get(content_url(console), timeout=5).text  # edited since: a new draft would supersede it
     assert CONTENT_TEXTS["az"]["content_from_draft"].format(id=draft["id"]) in edited
 
@@ -221,7 +216,6 @@ def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(co
     assert console.central.drafts("main") == []
     pending_note = CONTENT_TEXTS["az"]["content_from_draft"].format(id=draft["id"])
     assert pending_note not in browser.get(content_url(console), timeout=5).text
-    assert browser.get(base, timeout=5).status_code == 409  # no longer pending: no compare page
     assert browser.post(f"{base}/discard", data={"csrf": csrf}, timeout=5).status_code == 409
     client = CentralClient(console.server.channel_url(), console.admin_token)
     assert approve_drafts(client, console.key, show=lambda _line: None) == []
@@ -233,11 +227,8 @@ def test_kioskctl_approve_signs_a_content_draft_and_the_channel_serves_the_edit(
 ) -> None:
     browser = log_in(console)
     assert edit_service(browser, console, "item-1", **NEW_TEXTS).status_code == 303
-    csrf = csrf_of(browser.get(content_url(console), timeout=5).text)
-    browser.post(
-        content_url(console, "/services/item-0/move"), data={"csrf": csrf, "step": "down"}, timeout=5
-    )
-    browser.post(content_url(console, "/propose"), data={"csrf": csrf, "note": "New solar title"}, timeout=5)
+    assert on_overview(browser, console, "/services/item-0/move", step="down").status_code == 303
+    assert on_overview(browser, console, "/propose", note="New solar title").status_code == 303
 
     os.environ["GREEN_KIOSK_ADMIN_TOKEN"] = console.admin_token
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,11 @@ from tests.conftest import REPO_ROOT
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
 SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
+NOTICE = {
+    "az": "Təkrar emal həftəsi: köhnə batareyaları gətirin",
+    "en": "Recycling week: bring your old batteries",
+    "ru": "Неделя переработки: принесите старые батарейки",
+}
 NEW = {
     "az": "Damdakı günəş panelləri: 2026-cı ilin yenilikləri",
     "en": "Solar panels on the roof: what is new in 2026",
@@ -69,25 +75,42 @@ def test_an_admin_edits_a_service_in_three_languages_proposes_it_and_sees_the_di
             row = change.locator("tr").filter(has_text=f"title.{language}")
             expect(row.locator("td.now")).to_have_text(text)
         expect(page.get_by_text("Məzmun redaktəsi: Günəş kartının yeni başlığı")).to_be_visible()
+
+        page.goto(f"{url}/console/channels/main/content")
+        page.get_by_role("link", name="Elan əlavə et").click()
+        expect(page.get_by_text("daha böyük, daha nəzərə çarpan zolaq", exact=False)).to_be_visible()
+        page.get_by_label("Xəbərdarlıq").check()
+        for language, text in NOTICE.items():
+            page.locator(f'textarea[name="text.{language}"]').fill(text)
+        page.get_by_role("button", name="Yadda saxla").click()
+        expect(page.locator("#announcements + p + div tr").filter(has_text=NOTICE["ru"])).to_contain_text(
+            "Xəbərdarlıq"
+        )
         folder = os.environ.get("CONSOLE_SCREENSHOTS")
         if folder:
-            take_screenshots(page, url, Path(folder))
+            take_screenshots(
+                page, url, Path(folder), lambda: fleet.central.drafting.discard("main", 1, by="test")
+            )
         context.close()
         browser.close()
-    [draft] = fleet.central.drafts("main")
+    [draft] = fleet.central.drafts("main", pending_only=False)
     assert draft["kind"] == "content" and draft["params"]["note"] == "Günəş kartının yeni başlığı"
 
 
-def take_screenshots(page: playwright.Page, url: str, folder: Path) -> None:
-    """Every editor page at both sizes and in both languages, with one refused edit shown."""
+def take_screenshots(page: playwright.Page, url: str, folder: Path, discard: Callable[[], None]) -> None:
+    """Every editor page at both sizes and in both languages, with one refused edit, one save refused
+    because another tab changed the copy meanwhile, and a draft that is no longer pending."""
+    main = "/console/channels/main"
     pages = {
-        "content": "/console/channels/main/content",
-        "service": "/console/channels/main/content/services/solar-rooftop",
-        "video": "/console/channels/main/content/videos/campaign",
-        "general": "/console/channels/main/content/general",
-        "draft": "/console/channels/main/drafts/1",
-        "channel": "/console/channels/main",
+        "content": f"{main}/content",
+        "service": f"{main}/content/services/solar-rooftop",
+        "video": f"{main}/content/videos/campaign",
+        "general": f"{main}/content/general",
+        "announcement": f"{main}/content/new/announcements",
+        "draft": f"{main}/drafts/1",
+        "channel": main,
     }
+    other = page.context.new_page()
     for lang in ("az", "en"):
         page.goto(f"{url}/console/lang/{lang}?next=/console/")
         for size, (width, height) in SIZES.items():
@@ -100,3 +123,18 @@ def take_screenshots(page: playwright.Page, url: str, folder: Path) -> None:
             page.locator('input[name="title.ru"]').fill(" ")
             page.locator("form.editor button.primary").click()
             keep(page, f"editor-refused-{lang}-{size}", folder)
+            page.goto(url + pages["service"])
+            page.locator('input[name="title.en"]').fill("Typed while someone else saved")
+            other.goto(url + pages["general"])
+            other.locator('input[name="name.en"]').fill(f"Green governance ({lang}, {size})")
+            other.locator("form.editor button.primary").click()
+            page.locator("form.editor button.primary").click()
+            keep(page, f"editor-stale-{lang}-{size}", folder)
+    discard()
+    for lang in ("az", "en"):
+        page.goto(f"{url}/console/lang/{lang}?next=/console/")
+        for size, (width, height) in SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(url + pages["draft"])
+            keep(page, f"editor-draft-discarded-{lang}-{size}", folder)
+    other.close()

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from central.content_forms import EditRefused, service_from_form
 from central.db import open_database, sqlite_url
 from central.errors import Conflict
 from central.media_choices import channel_blobs, media_choices
 from central.service import Central
-from central.working_copy import EditRefused, WorkingCopies, service_from_form, skeleton
+from central.working_copy import Stale, WorkingCopies, skeleton
 from kiosk.content.manifest import encode_manifest, parse_manifest
 from kiosk.content.publish import load_release
 from kiosk.content.signing import generate_keys, load_private_key, sign
@@ -211,11 +212,52 @@ def test_propose_makes_a_content_draft_that_reopens_supersedes_and_discards(
     assert room.central.drafts("main", pending_only=False)[-1]["status"] == "discarded"
 
 
+def test_a_save_racing_another_is_refused_and_the_other_save_kept(room: Room, tmp_path: Path) -> None:
+    """Between reading the copy and writing it back, another admin's save lands: the write is a
+    compare-and-set, so the first save is refused (Stale) instead of silently undoing the second."""
+    publish(room, simple_source(tmp_path / "v1", count=3), 1)
+    central = room.central
+    before = room.copies.current("main")
+    armed: list[bool] = []
+
+    def clock() -> datetime:
+        if armed:  # the racing save is checked against the parser now: the other one lands meanwhile
+            armed.clear()
+            room.copies.move_item("main", "services", "item-2", -1, by="bob", since=before.revision)
+        return datetime.now(UTC)
+
+    racing = WorkingCopies(
+        central.database,
+        central.publishing,
+        central.drafting,
+        clock,
+        lambda channel: channel_blobs(central, channel),
+    )
+    item = before.item("services", "item-0")
+    armed.append(True)
+    with pytest.raises(Stale) as stale:
+        racing.put_item(
+            "main",
+            "services",
+            "item-0",
+            service_from_form(form_of(item, **{"title.en": "Alice"}), [], [], []),
+            by="alice",
+            since=before.revision,
+        )
+    assert stale.value.copy.updated_by == "bob" and stale.value.copy.revision != before.revision
+    after = room.copies.current("main")
+    assert [s["id"] for s in after.items("services")] == ["item-0", "item-2", "item-1"]
+    assert after.item("services", "item-0")["title"]["en"] != "Alice"
+    with pytest.raises(Stale):  # and a form drawn before either save is refused too
+        room.copies.delete_item("main", "services", "item-1", by="carol", since=before.revision)
+
+
 def test_a_proposed_copy_follows_its_draft_rebuilt_on_a_newer_release(room: Room, tmp_path: Path) -> None:
     publish(room, simple_source(tmp_path / "v1", count=2), 1)
     copies, central = room.copies, room.central
     copies.delete_item("main", "services", "item-0", by="editor")
     edited = copies.propose("main", "Remove item 0", by="editor")
+    opened = copies.current("main")  # an editor page drawn before the approval
     now = datetime.now(UTC).replace(microsecond=0)
     texts = {"az": "Bu gün 17:00-dək", "en": "Until 17:00 today", "ru": "Сегодня до 17:00"}
     notice = central.propose_announcement("main", texts, starts=now, ends=now + timedelta(hours=2), by="ops")
@@ -226,3 +268,7 @@ def test_a_proposed_copy_follows_its_draft_rebuilt_on_a_newer_release(room: Room
     assert copy.draft_id == edited and copy.proposed and copy.base_release == 3  # the editor sees the merge
     assert [s["id"] for s in copy.items("services")] == ["item-1"]
     assert [a["text"] for a in copy.document["announcements"]] == [texts]
+    assert copy.updated_by == "admin (release 3)" and copy.revision != opened.revision
+    with pytest.raises(Stale) as stale:  # the page drawn before must not overwrite the rebuilt copy
+        copies.move_item("main", "services", "item-1", 1, by="editor", since=opened.revision)
+    assert stale.value.copy.updated_by == "admin (release 3)"
