@@ -84,6 +84,24 @@ def test_attract_loop_cycles_through_its_steps(kiosk: KioskApp, qtbot: QtBot) ->
     assert window.current_section() == "energy"
 
 
+def test_a_new_release_s_attract_loop_applies_to_a_kiosk_already_looping(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    go_idle(kiosk, qtbot)
+    assert kiosk.attract.running and kiosk.window.current_section() == "energy"  # the demo starts there
+    with kiosk.core.store.session() as session:  # a sync installs a release with a shorter loop
+        row = session.scalars(select(ContentRelease).where(ContentRelease.active)).one()
+        doc = json.loads(row.document)
+        doc["attract"] = {"sequence": ["video", "featured"], "video_seconds": 3, "featured_seconds": 4}
+        row.document = json.dumps(doc)
+    with qtbot.waitSignal(kiosk.content.changed):  # read in the thread pool
+        kiosk.content.reload()
+    assert kiosk.attract.sequence == ("video", "featured")
+    assert (kiosk.attract.seconds["video"], kiosk.attract.seconds["featured"]) == (3, 4)
+    assert kiosk.window.current_section() == "video"  # started again from the new loop's first step
+    assert kiosk.attract._timer.interval() == 3000  # the new step's seconds, not the old 20
+
+
 def test_first_touch_wakes_without_pressing_the_button_under_it(kiosk: KioskApp, qtbot: QtBot) -> None:
     window = kiosk.window
     go_idle(kiosk, qtbot)
