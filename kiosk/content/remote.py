@@ -286,7 +286,10 @@ def approve_drafts(
     public = key.public_key()
     drafts = [d for d in client.drafts() if only is None or d.get("id") == only]
     if only is not None and not drafts:
-        raise ContentError(f"draft {only}: not pending on {client.channel.server}")
+        raise ContentError(
+            f"draft {only} is not waiting for approval on {client.channel.server} (approved, discarded or "
+            "superseded already, or no such draft): nothing was signed"
+        )
     active = client.active_manifest(public)
     published: list[int] = []
     unsigned: list[str] = []
