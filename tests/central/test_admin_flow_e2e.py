@@ -57,6 +57,8 @@ NOTICE = {
     "ru": "Сегодня до 17:00",
 }
 BAKU_OFFSET = timedelta(hours=4)  # Asia/Baku keeps +04:00 all year
+Event = tuple[str, str, str, float | None]
+"""A play event as the server stored it: kind, section, item, seconds."""
 
 
 @pytest.fixture(scope="session")
@@ -206,7 +208,7 @@ def test_an_admin_edits_previews_approves_announces_and_reports_with_a_live_kios
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("link", name="Media library")).to_be_visible()
-        timings.mark("login")
+        timings.mark("browser+login")
 
         # 2. Upload an icon and a video through the media library.
         page.get_by_role("link", name="Media library").click()
@@ -258,7 +260,8 @@ def test_an_admin_edits_previews_approves_announces_and_reports_with_a_live_kios
         # 4. Preview with the kiosk's renderer.
         page.get_by_role("link", name="Preview: as kiosks will show it").click()
         shot = page.locator(f'img[alt="{TITLES["az"]} (featured: shown by the attract loop)"]')
-        expect(shot).to_be_visible(timeout=60_000)
+        expect(shot).to_be_visible(timeout=60_000)  # the page reloads itself until the render is done
+        page.wait_for_function("img => img.complete && img.naturalWidth == 1920", arg=shot.element_handle())
         timings.mark("preview")
 
         # 5. The key holder approves from the command line; 6. the running kiosk has it within seconds.
@@ -270,7 +273,7 @@ def test_an_admin_edits_previews_approves_announces_and_reports_with_a_live_kios
         command_seconds = time.monotonic() - asked
         assert approved.returncode == 0, approved.stdout + approved.stderr
         assert "published as release 2" in approved.stdout
-        wait_for(lambda: kiosk_release(kiosk) == 2, 10, "release 2 on the kiosk")
+        wait_for(lambda: kiosk_release(kiosk) == 2, 5, "release 2 on the kiosk")
         to_kiosk = time.monotonic() - asked
         [release_2] = [r for r in fleet.central.releases("main") if r["release"] == 2]
         push_seconds = (
@@ -327,7 +330,7 @@ def test_an_admin_edits_previews_approves_announces_and_reports_with_a_live_kios
         timings.mark("announce+end")
 
         # 9. The plays this kiosk really reported, against the CSV the console exports.
-        def reported() -> list[tuple[str, str, str, float | None]] | None:
+        def reported() -> list[Event] | None:
             events = reported_events(fleet)
             kinds = {(kind, item) for kind, _section, item, _seconds in events}
             return events if {("video", VIDEO), ("service", SERVICE)} <= kinds else None
@@ -352,10 +355,11 @@ def test_an_admin_edits_previews_approves_announces_and_reports_with_a_live_kios
 
         context.close()
         browser.close()
-    check_csv_against_events(rows, events)
+    plays = check_csv_against_events(rows, events)
     print(
         f"\nAdmin flow timings: {timings.report()}; kioskctl approve ran {command_seconds:.2f} s, the "
         f"kiosk had release 2 {to_kiosk:.2f} s after it started, {push_seconds:.2f} s after it was published"
+        f"; the CSV and the kiosk's reports agree: {plays}"
     )
 
 
@@ -375,7 +379,7 @@ def kiosk_content(kiosk: KioskProcess) -> dict[str, Any]:
     return kiosk_active(kiosk)[1]
 
 
-def reported_events(fleet: Fleet) -> list[tuple[str, str, str, float | None]]:
+def reported_events(fleet: Fleet) -> list[Event]:
     """Every play event the server received from the kiosk, as stored: kind, section, item, seconds."""
     with sqlite3.connect(f"file:{fleet.server.data / 'central.db'}?mode=ro", uri=True, timeout=5) as db:
         rows = db.execute(
@@ -384,9 +388,7 @@ def reported_events(fleet: Fleet) -> list[tuple[str, str, str, float | None]]:
     return [(str(k), str(s), str(i), None if x is None else float(x)) for k, s, i, x in rows]
 
 
-def check_csv_against_events(
-    rows: list[dict[str, str]], events: list[tuple[str, str, str, float | None]]
-) -> None:
+def check_csv_against_events(rows: list[dict[str, str]], events: list[Event]) -> str:
     """Each CSV row's plays and seconds are the count and the sum of the kiosk's events for that item."""
     expected: dict[tuple[str, str], tuple[int, float]] = {}
     for kind, section, item, seconds in events:
@@ -401,6 +403,7 @@ def check_csv_against_events(
     names = {(types[r["Type"]], r["Id"]): r["Name"] for r in rows}
     assert names[("service", SERVICE)] == TITLES["en"] and names[("video", VIDEO)] == VIDEO_TITLES["en"]
     assert all(r["Kiosk"] == "All" and r["Centre"] == "All" for r in rows)
+    return ", ".join(f"{item} {plays} plays {seconds} s" for (_kind, item), (plays, seconds) in found.items())
 
 
 def parse_time(text: str) -> datetime:
