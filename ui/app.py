@@ -108,6 +108,7 @@ class KioskApp:
         self.admin = AdminAccess(self.window, guard, self.status)
         self.admin.screen.reload_requested.connect(self.content.reload)
         self.content.changed.connect(self.apply_release_settings)
+        self.content.changed.connect(self.follow_attract_plan)
         if core.sync is not None:
             self.content.watch(core.sync)
             self.admin.screen.sync_requested.connect(core.sync.sync_now)
@@ -188,6 +189,17 @@ class KioskApp:
         else:
             self.attract.start()
         self._restart_if_idle()
+
+    def follow_attract_plan(self, content: Content) -> None:
+        """A release's attract loop applies at once: an untouched lobby kiosk, already idle, would otherwise
+        keep the old loop until someone touched it."""
+        plan = content.attract
+        if (tuple(plan.sequence), dict(plan.seconds)) == (self.attract.sequence, self.attract.seconds):
+            return
+        self.attract.set_plan(plan.sequence, dict(plan.seconds))
+        if self.attract.running:
+            log.info("Release %d changed the attract loop: starting it again", content.release)
+            self.attract.start()
 
     def wake(self) -> None:
         self.attract.stop()

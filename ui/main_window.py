@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.content.model import Announcement, Content, Service
+from kiosk.content.model import Announcement, Content, Service, Video
 from kiosk.energy.service import EnergySnapshot
 from kiosk.paths import RESOURCES_DIR
 from kiosk.schedule import DisplayHours, active_announcements, visible_services, visible_videos
@@ -102,7 +102,8 @@ class MainWindow(QWidget):
         """The info and warning announcements shown as bands now, most urgent first."""
         self.featured: tuple[Service, ...] = ()
         self._featured_index = -1
-        self._visible_ids: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._visible: tuple[tuple[Service, ...], tuple[Video, ...]] = ((), ())
+        """The services and videos on screen: rebuilt only when they change, not for every release."""
         self._portrait: bool | None = None
 
         self._build_header()
@@ -249,7 +250,6 @@ class MainWindow(QWidget):
 
     def _on_content(self, content: Content) -> None:
         self.content = content
-        self._visible_ids = ((), ())
         self.tick()
         self.retranslate()
 
@@ -260,9 +260,9 @@ class MainWindow(QWidget):
         content = self.content
         services = visible_services(content, self.centre, local)
         videos = visible_videos(content, self.centre, local)
-        ids = (tuple(s.id for s in services), tuple(v.id for v in videos))
-        if ids != self._visible_ids:
-            self._visible_ids = ids
+        shown = (services, videos)
+        if shown != self._visible:  # a release that only adds an announcement leaves the visitor's page
+            self._visible = shown
             self.featured = tuple(s for s in services if s.featured)
             self._featured_index = -1
             poster = self.content_feed.library.resolve(videos[0].poster) if videos else None

@@ -298,7 +298,10 @@ def approve_drafts(
 
     drafts = pending(None)
     if only is not None and not drafts:
-        raise ContentError(f"draft {only}: not pending on {client.channel.server}")
+        raise ContentError(
+            f"draft {only} is not waiting for approval on {client.channel.server} (approved, discarded or "
+            "superseded already, or no such draft): nothing was signed"
+        )
     wanted = {d.get("id") for d in drafts}  # drafts proposed while this runs wait for the next run
     active = client.active_manifest(public)
     published: list[int] = []

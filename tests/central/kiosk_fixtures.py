@@ -15,6 +15,7 @@ def kiosk_settings(
     *,
     kiosk_id: str = "baku-1-lobby",
     poll_seconds: int = 3600,
+    heartbeat_seconds: int = 60,
     token: str | None = None,
     extra: str = "",
 ) -> Settings:
@@ -35,7 +36,7 @@ poll_seconds = {poll_seconds}
 [central]
 url = "{fleet.server.url}"
 token_file = "kiosk.token"
-heartbeat_seconds = 60
+heartbeat_seconds = {heartbeat_seconds}
 {extra}""",
         encoding="utf-8",
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -82,6 +83,67 @@ def test_attract_loop_cycles_through_its_steps(kiosk: KioskApp, qtbot: QtBot) ->
     assert window.current_section() == "video"
     kiosk.attract.advance()
     assert window.current_section() == "energy"
+
+
+def test_a_new_release_s_attract_loop_applies_to_a_kiosk_already_looping(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    go_idle(kiosk, qtbot)
+    assert kiosk.attract.running and kiosk.window.current_section() == "energy"  # the demo starts there
+    with kiosk.core.store.session() as session:  # a sync installs a release with a shorter loop
+        row = session.scalars(select(ContentRelease).where(ContentRelease.active)).one()
+        doc = json.loads(row.document)
+        doc["attract"] = {"sequence": ["video", "featured"], "video_seconds": 3, "featured_seconds": 4}
+        row.document = json.dumps(doc)
+    with qtbot.waitSignal(kiosk.content.changed):  # read in the thread pool
+        kiosk.content.reload()
+    assert kiosk.attract.sequence == ("video", "featured")
+    assert (kiosk.attract.seconds["video"], kiosk.attract.seconds["featured"]) == (3, 4)
+    assert kiosk.window.current_section() == "video"  # started again from the new loop's first step
+    assert kiosk.attract._timer.interval() == 3000  # the new step's seconds, not the old 20
+
+
+def change_active_release(core: KioskCore, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change the active release's document, as a sync installing the next release would."""
+    with core.store.session() as session:
+        row = session.scalars(select(ContentRelease).where(ContentRelease.active)).one()
+        doc = json.loads(row.document)
+        change(doc)
+        row.document = json.dumps(doc)
+
+
+def test_a_release_that_only_adds_an_announcement_leaves_the_visitor_on_their_page(
+    kiosk: KioskApp, qtbot: QtBot, clock: FakeClock
+) -> None:
+    window, services = kiosk.window, kiosk.window.services_section
+    window.show_section("services")
+    services.open_service(services.cards[1].service)
+    reading = services.page.service
+    assert services.showing_page() and reading is not None
+    cards = list(services.cards)
+    notice = {"az": "Bu gün 17:00-dək", "en": "Until 17:00 today", "ru": "Сегодня до 17:00"}
+    start = clock.now - timedelta(minutes=1)
+
+    def announce(doc: dict[str, Any]) -> None:
+        doc["announcements"] = [
+            {"id": "hours", "level": "info", "text": notice,
+             "starts": start.isoformat(), "ends": (start + timedelta(hours=1)).isoformat()}
+        ]  # fmt: skip
+
+    change_active_release(kiosk.core, announce)
+    with qtbot.waitSignal(kiosk.content.changed):  # read in the thread pool
+        kiosk.content.reload()
+    assert window.band.isVisible()
+    assert services.showing_page() and services.page.service == reading  # still reading
+    assert services.cards == cards  # nothing rebuilt
+
+    def retitle(doc: dict[str, Any]) -> None:
+        doc["services"][1]["title"] = {"az": "Yeni ad", "en": "New name", "ru": "Новое имя"}
+
+    change_active_release(kiosk.core, retitle)
+    with qtbot.waitSignal(kiosk.content.changed):
+        kiosk.content.reload()
+    assert [c.title.text() for c in services.cards][1] == "Yeni ad"  # a changed card is rebuilt
 
 
 def test_first_touch_wakes_without_pressing_the_button_under_it(kiosk: KioskApp, qtbot: QtBot) -> None:
