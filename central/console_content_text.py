@@ -17,8 +17,8 @@ AZ: dict[str, str] = {
     "content_base_none": "Kanalın hələ buraxılışı yoxdur: iş nüsxəsi boş məzmundan başlayır.",
     "content_stale": (
         "Diqqət: iş nüsxəsi {base} nömrəli buraxılışdan götürülüb, indi isə {active} aktivdir. "
-        "Bu nüsxədən hazırlanan qaralama sonrakı buraxılışların dəyişikliklərini geri qaytarar. "
-        "Fərqə baxın və ya aktiv buraxılışdan yenidən başlayın."
+        "Təklif etdikdə dəyişiklikləriniz aktiv buraxılışın üzərinə köçürülür; o da eyni hissəni "
+        "dəyişibsə, təklif qəbul olunmur və hansı hissə olduğu deyilir."
     ),
     "content_from_draft": (
         "İş nüsxəsi {id} nömrəli gözləyən qaralamadır: yenidən təklif etsəniz, yeni qaralama onu əvəz edəcək."
@@ -109,6 +109,15 @@ AZ: dict[str, str] = {
     "note_missing": "Qaralamanın qeydini yazın: açar sahibi nəyi imzaladığını bilməlidir.",
     "note_too_long": "Qeyd çox uzundur (ən çox {detail} simvol).",
     "nothing_changed": "İş nüsxəsi aktiv buraxılışla eynidir: təklif ediləcək dəyişiklik yoxdur.",
+    "propose_conflict": (
+        "Siz redaktə edərkən yeni buraxılış dərc olunub və bu hissələri o da dəyişib: {detail}. Təklif "
+        "etmək onun dəyişikliyini silərdi, ona görə heç nə təklif olunmadı. Hansı dəyişikliyin qalacağına "
+        "baxın, sonra iş nüsxəsini aktiv buraxılışdan yenidən başladıb dəyişikliyinizi təkrarlayın."
+    ),
+    "propose_no_base": (
+        "İş nüsxəsinin götürüldüyü {detail} nömrəli buraxılış artıq saxlanmır, ona görə sonrakı "
+        "buraxılışlarla birləşdirilə bilmir. İş nüsxəsini aktiv buraxılışdan yenidən başladın."
+    ),
     "draft_title": "Qaralama {id} → buraxılış {n}",
     "draft_back": "← Kanala qayıt",
     "draft_diff_explain": (
@@ -204,9 +213,9 @@ EN: dict[str, str] = {
     "content_base": "The working copy was taken from release {n}.",
     "content_base_none": "The channel has no release yet: the working copy starts from empty content.",
     "content_stale": (
-        "Note: the working copy was taken from release {base}, but release {active} is active now. A "
-        "draft made from it would undo the later releases' changes. Look at the difference, or start "
-        "again from the active release."
+        "Note: the working copy was taken from release {base}, but release {active} is active now. "
+        "Proposing carries your changes onto the active release; if it changed the same part too, "
+        "nothing is proposed and you are told which part."
     ),
     "content_from_draft": "The working copy is pending draft {id}: proposing it again supersedes that draft.",
     "content_changed": "There are changes not yet proposed.",
@@ -295,6 +304,15 @@ EN: dict[str, str] = {
     "note_missing": "Write the draft's note: the key holder must know what they sign.",
     "note_too_long": "The note is too long (at most {detail} characters).",
     "nothing_changed": "The working copy is the same as the active release: there is nothing to propose.",
+    "propose_conflict": (
+        "A release was published while you were editing, and it changed these parts too: {detail}. "
+        "Proposing would undo its change, so nothing was proposed. Check which change should stay, then "
+        "start the working copy again from the active release and make your change there."
+    ),
+    "propose_no_base": (
+        "Release {detail}, which the working copy was taken from, is no longer kept, so your edit cannot "
+        "be carried onto the releases since. Start the working copy again from the active release."
+    ),
     "draft_title": "Draft {id} → release {n}",
     "draft_back": "← Back to the channel",
     "draft_diff_explain": (

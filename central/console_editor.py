@@ -149,7 +149,11 @@ def problem_message(problem: Problem, lang: str) -> str:
     """A problem in the reader's words: the editor's own texts, or the announcements page's for the
     announcement checks both pages make (``{hours}`` is the long emergency's one number)."""
     template = CONTENT_TEXTS[lang].get(problem.code) or TEXTS[lang][problem.code]
-    return template.format(detail=problem.detail, hours=problem.detail)
+    detail = problem.detail
+    if problem.code == "propose_conflict":  # the parts of the content, in the reader's words
+        parts = (part.strip() for part in detail.split(","))
+        detail = ", ".join(TEXTS[lang].get(f"part_{part}", part) for part in parts)
+    return template.format(detail=detail, hours=problem.detail)
 
 
 def shown_problems(problems: Sequence[Problem], lang: str) -> list[str]:

@@ -163,9 +163,21 @@ def content_rebuild(
             f"release {params.base_release}, which the draft was edited from, is not kept",
             str(params.base_release),
         )
-    merged = merge_content(edited_from.content, draft.content, base.content)
+    return content_onto(edited_from, draft.content, draft.blobs, base, now)
+
+
+def content_onto(
+    edited_from: Manifest,
+    content: Mapping[str, Any],
+    blobs: Mapping[str, BlobInfo],
+    base: Manifest,
+    now: datetime,
+) -> Built:
+    """Content edited from ``edited_from`` carried onto the newer ``base`` (Unbuildable "conflict" naming
+    the parts both changed)."""
+    merged = merge_content(edited_from.content, content, base.content)
     if merged.content is None:
         parts = ", ".join(merged.conflicts)
         raise Unbuildable("conflict", f"{parts} changed in both the draft and release {base.release}", parts)
-    blobs = referenced_blobs(merged.content, draft.blobs, base.blobs)
-    return Built(merged.content, blobs, max(base.expires, now + CONTENT_VALID))
+    found = referenced_blobs(merged.content, blobs, base.blobs)
+    return Built(merged.content, found, max(base.expires, now + CONTENT_VALID))

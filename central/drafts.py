@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 from central.db import Database
 from central.draft_builds import (
     Built,
+    Unbuildable,
     announcement_build,
     content_build,
+    content_onto,
     end_build,
     rollback_build,
     settings_build,
@@ -197,13 +199,27 @@ class Drafts:
         if not 0 < len(note) <= MAX_NOTE_CHARS:
             raise Invalid(f"a content draft needs a note of 1 to {MAX_NOTE_CHARS} characters")
         document = json.loads(json.dumps(dict(content)))
-        params = ContentDraft(note, base_release, replaces)
-        return self._propose(
-            channel,
-            lambda base, now: (params, content_build(document, blobs, base, now)),
-            by=by,
-            replaces=replaces,
-        )
+        edited_from = self._kept_release(channel, base_release)
+
+        def build(base: Manifest | None, now: datetime) -> tuple[DraftParams, Built]:
+            if base is None or base.release == base_release:
+                return ContentDraft(note, base_release, replaces), content_build(document, blobs, base, now)
+            # edited from an older release: carry the edit onto the active one, never undo what came since
+            if edited_from is None:
+                raise Unbuildable(
+                    "no_base",
+                    f"release {base_release}, which the content was edited from, is not kept",
+                    str(base_release),
+                )
+            built = content_onto(edited_from, document, blobs, base, now)
+            return ContentDraft(note, base.release, replaces), built
+
+        return self._propose(channel, build, by=by, replaces=replaces)
+
+    def _kept_release(self, channel: str, number: int) -> Manifest | None:
+        """Release ``number`` of the channel parsed (releases never change), None for 0 or one not kept."""
+        with self.database.session() as session:
+            return release_in(session, channel_row(session, channel), number)
 
     def discard(self, channel: str, draft_id: int, *, by: str) -> None:
         """Set a pending draft aside: it stays in the record as "discarded" and can no longer be signed."""

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from central.content_forms import EditRefused, Problem
 from central.db import Database
+from central.draft_builds import Unbuildable
 from central.drafts import MAX_NOTE_CHARS, ContentDraft, Drafts, params_of
 from central.errors import Conflict, Invalid, NotFound
 from central.media_choices import media_kind
@@ -229,19 +230,32 @@ class WorkingCopies:
         blobs = self.media(channel)
         self._check(copy.document, blobs, None, None)
         refs = {table[name] for _key, table, name in media_fields(copy.document)}
-        draft = self.drafts.propose_content(
-            channel,
-            copy.document,
-            {sha: blobs[sha] for sha in refs},
-            note=note,
-            base_release=copy.base_release,
-            replaces=copy.draft_id,
-            by=by,
-        )
+        try:
+            draft = self.drafts.propose_content(
+                channel,
+                copy.document,
+                {sha: blobs[sha] for sha in refs},
+                note=note,
+                base_release=copy.base_release,
+                replaces=copy.draft_id,
+                by=by,
+            )
+        except Unbuildable as exc:  # edited from an older release, and both changed the same part
+            raise EditRefused([Problem("", f"propose_{exc.code}", exc.detail)]) from exc
         with self.database.session() as session:
             row = session.get(WorkingCopy, channel_row(session, channel).id)
             if row is not None:
                 row.draft_id = draft
+                proposed = session.get(Draft, draft)
+                params = None if proposed is None else params_of("content", json.loads(proposed.params))
+                if (
+                    proposed is not None
+                    and isinstance(params, ContentDraft)
+                    and params.base_release != row.base_release
+                ):
+                    # carried onto a newer release: the copy is now that merged content, on that release
+                    row.document = _dump(dict(parse_manifest(proposed.manifest).content))
+                    row.base_release = params.base_release
         log.info("Channel %s: working copy proposed as draft %d by %s", channel, draft, by)
         return draft
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from central.console_editor import problem_message
 from central.content_forms import EditRefused, service_from_form
 from central.db import open_database, sqlite_url
 from central.errors import Conflict
@@ -272,3 +273,42 @@ def test_a_proposed_copy_follows_its_draft_rebuilt_on_a_newer_release(room: Room
     with pytest.raises(Stale) as stale:  # the page drawn before must not overwrite the rebuilt copy
         copies.move_item("main", "services", "item-1", 1, by="editor", since=opened.revision)
     assert stale.value.copy.updated_by == "admin (release 3)"
+
+
+def test_a_copy_edited_from_an_older_release_is_proposed_onto_the_active_one(
+    room: Room, tmp_path: Path
+) -> None:
+    """An editor who opened the copy before an announcement was approved proposes her change without
+    taking the announcement off again: her edit is carried onto the active release."""
+    publish(room, simple_source(tmp_path / "v1", count=2), 1)
+    copies, central = room.copies, room.central
+    copies.delete_item("main", "services", "item-0", by="editor")  # edited from release 1
+    now = datetime.now(UTC).replace(microsecond=0)
+    texts = {"az": "Bu gün 17:00-dək", "en": "Until 17:00 today", "ru": "Сегодня до 17:00"}
+    notice = central.propose_announcement("main", texts, starts=now, ends=now + timedelta(hours=2), by="ops")
+    data = central.drafting.manifest_of("main", notice)
+    assert central.approve("main", notice, sign(load_private_key(room.key), data), by="admin") == 2
+    assert copies.current("main").base_release == 1  # not proposed yet: the copy stays as edited
+
+    proposed = copies.propose("main", "Remove item 0", by="editor")
+    [draft] = central.drafts("main")
+    assert draft["id"] == proposed and draft["release"] == 3 and draft["params"]["base_release"] == 2
+    content = parse_manifest(base64.b64decode(draft["manifest"])).content
+    assert [s["id"] for s in content["services"]] == ["item-1"]  # her change
+    assert [a["text"] for a in content["announcements"]] == [texts]  # and the release since, kept
+    copy = copies.current("main")
+    assert copy.base_release == 2 and copy.draft_id == proposed and copy.document == content
+
+
+def test_a_copy_whose_part_changed_in_a_newer_release_too_is_not_proposed(room: Room, tmp_path: Path) -> None:
+    publish(room, simple_source(tmp_path / "v1", count=2), 1)
+    copies, central = room.copies, room.central
+    copies.delete_item("main", "services", "item-0", by="editor")
+    publish(room, simple_source(tmp_path / "v2", count=3, tag="v2"), 2)  # a folder changed the services too
+    with pytest.raises(EditRefused) as refused:
+        copies.propose("main", "Remove item 0", by="editor")
+    [problem] = refused.value.problems
+    assert (problem.code, problem.detail) == ("propose_conflict", "services")
+    assert central.drafts("main") == [] and copies.current("main").base_release == 1  # nothing changed
+    shown = {lang: problem_message(problem, lang) for lang in ("az", "en")}
+    assert "Xidmətlər" in shown["az"] and "Services" in shown["en"]
