@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central.content_merge import merge_content
 from central.draft_builds import (
     Built,
     Unbuildable,
@@ -166,9 +167,27 @@ def _follow_working_copy(
     copy = session.get(WorkingCopy, row.id)
     if copy is None or copy.draft_id != draft_id:
         return
-    if json.loads(copy.document) == old.content:
-        copy.document = json.dumps(built.content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        copy.base_release = release
+    document: Mapping[str, Any] = json.loads(copy.document)
+    if document == old.content:
+        document = built.content
+    else:  # edited since it was proposed: carry those edits along
+        merged = merge_content(old.content, document, built.content)
+        if merged.content is None:
+            return  # left on its release; proposing it names the part changed on both sides
+        document = merged.content
+    copy.document = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    copy.base_release = release
+    copy.updated, copy.updated_by = now, f"{by} (release {release})"[:128]
+
+
+def follow_published(
+    session: Session, row: Channel, draft_id: int, release: int, now: datetime, by: str
+) -> None:
+    """A working copy proposed as the draft just published is that release plus any edit made since, so
+    it now counts as taken from that release (a later proposal builds on it instead of undoing it)."""
+    copy = session.get(WorkingCopy, row.id)
+    if copy is not None and copy.draft_id == draft_id:
+        copy.base_release, copy.draft_id = release, None
         copy.updated, copy.updated_by = now, f"{by} (release {release})"[:128]
 
 

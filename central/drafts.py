@@ -45,7 +45,14 @@ from central.draft_params import (
     params_to_json,
     stored_params,
 )
-from central.draft_rebuild import REBASED_KEY, free_id, rebuild_pending, rebuild_record, release_in
+from central.draft_rebuild import (
+    REBASED_KEY,
+    follow_published,
+    free_id,
+    rebuild_pending,
+    rebuild_record,
+    release_in,
+)
 from central.errors import Conflict, Invalid, NotFound, Rejected
 from central.models import Channel, Draft
 from central.publishing import SUPERSEDED_KEY, Publishing, channel_row
@@ -325,6 +332,7 @@ class Drafts:
             )
             parsed = self.publishing.activate(session, row, data, signature, by=by, note=note)
             draft.status = "published"
+            follow_published(session, row, draft.id, parsed.release, now, by)
             rebuild_pending(session, row, parsed, by=by, note=note, now=now)
         self.publishing.released(channel, parsed.release, by, note)
         return parsed.release

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 
@@ -261,7 +262,14 @@ def test_an_admin_edits_previews_approves_announces_and_reports_with_a_live_kios
         page.get_by_role("link", name="Preview: as kiosks will show it").click()
         shot = page.locator(f'img[alt="{TITLES["az"]} (featured: shown by the attract loop)"]')
         expect(shot).to_be_visible(timeout=60_000)  # the page reloads itself until the render is done
-        page.wait_for_function("img => img.complete && img.naturalWidth == 1920", arg=shot.element_handle())
+        # a thumbnail of the kiosk's 1920-px picture, linking to the full picture
+        page.wait_for_function("img => img.complete && img.naturalWidth == 480", arg=shot.element_handle())
+        full = page.request.get(urljoin(page.url, page.locator("a", has=shot).get_attribute("href") or ""))
+        assert (
+            full.ok
+            and full.headers["content-type"] == "image/png"
+            and full.body()[16:20] == (1920).to_bytes(4)
+        )
         timings.mark("preview")
 
         # 5. The key holder approves from the command line; 6. the running kiosk has it within seconds.

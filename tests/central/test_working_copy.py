@@ -312,3 +312,51 @@ def test_a_copy_whose_part_changed_in_a_newer_release_too_is_not_proposed(room: 
     assert central.drafts("main") == [] and copies.current("main").base_release == 1  # nothing changed
     shown = {lang: problem_message(problem, lang) for lang in ("az", "en")}
     assert "Xidmətlər" in shown["az"] and "Services" in shown["en"]
+
+
+def approve_draft(room: Room, draft_id: int) -> int:
+    data = room.central.drafting.manifest_of("main", draft_id)
+    return room.central.approve("main", draft_id, sign(load_private_key(room.key), data), by="admin")
+
+
+def test_after_its_draft_is_approved_the_copy_builds_on_that_release(room: Room, tmp_path: Path) -> None:
+    """Edit, propose, the key holder approves, edit again, propose: the second draft is the first's
+    release plus the new edit (not a clash with the copy's own first change)."""
+    publish(room, simple_source(tmp_path / "v1", count=3), 1)
+    copies, central = room.copies, room.central
+    copies.delete_item("main", "services", "item-0", by="editor")
+    first = copies.propose("main", "Remove item 0", by="editor")
+    copies.delete_item("main", "services", "item-1", by="editor")  # a further edit while it waits
+    assert approve_draft(room, first) == 2
+    copy = copies.current("main")
+    assert (copy.base_release, copy.draft_id, copy.changed) == (2, None, True)
+    assert copy.updated_by == "admin (release 2)"
+
+    second = copies.propose("main", "Remove item 1 too", by="editor")
+    [draft] = central.drafts("main")
+    assert draft["id"] == second and draft["params"]["base_release"] == 2
+    assert [s["id"] for s in parse_manifest(base64.b64decode(draft["manifest"])).content["services"]] == [
+        "item-2"
+    ]
+
+
+def test_a_copy_edited_after_proposing_keeps_its_edits_when_the_draft_is_rebuilt(
+    room: Room, tmp_path: Path
+) -> None:
+    publish(room, simple_source(tmp_path / "v1", count=3), 1)
+    copies, central = room.copies, room.central
+    copies.delete_item("main", "services", "item-0", by="editor")
+    edited = copies.propose("main", "Remove item 0", by="editor")
+    document = copies.current("main").document  # then renames the channel, not yet proposed
+    name = {**document["channel"]["name"], "en": "Green lobby"}
+    copies.set_general("main", name, document.get("attract") or {}, by="editor")
+    now = datetime.now(UTC).replace(microsecond=0)
+    texts = {"az": "Bu gün 17:00-dək", "en": "Until 17:00 today", "ru": "Сегодня до 17:00"}
+    notice = central.propose_announcement("main", texts, starts=now, ends=now + timedelta(hours=2), by="ops")
+    assert approve_draft(room, notice) == 3  # the content draft waiting had number 2
+
+    copy = copies.current("main")  # the draft was rebuilt on release 3, the copy carried with it
+    assert copy.base_release == 3 and copy.draft_id == edited
+    assert copy.document["channel"]["name"]["en"] == "Green lobby"  # the edit made after proposing
+    assert [s["id"] for s in copy.items("services")] == ["item-1", "item-2"]  # the proposed change
+    assert [a["text"] for a in copy.document["announcements"]] == [texts]  # the release since
