@@ -51,6 +51,19 @@ AZ: dict[str, str] = {
     "token_active": "qüvvədədir",
     "token_revoked": "ləğv edilib: {when}",
     "token_revoke": "{name} tokenini ləğv et",
+    "revoke_title": "{name} tokeni ləğv edilsin?",
+    "revoke_explain_kiosk": (
+        "Bu kiosk hesabatlarını göndərə və yeni buraxılışlardan xəbər tuta bilməyəcək; açıq bildiriş "
+        "bağlantısı dərhal kəsilir. Geri qaytarmaq olmaz: kioskun yeni tokenini serverdə yaradın "
+        "(./central.sh --data QOVLUQ renew-kiosk-token KIOSK --out FAYL)."
+    ),
+    "revoke_explain_admin": (
+        "Bu tokenlə dərc etmək və API sorğuları dərhal rədd ediləcək. Geri qaytarmaq olmaz: lazım olsa, "
+        "serverdə yeni token yaradın (./central.sh --data QOVLUQ add-admin-token AD --out FAYL)."
+    ),
+    "revoke_type_name": "Təsdiq üçün adı yazın: {name}",
+    "revoke_name_mismatch": "Yazılan ad {name} deyil: token ləğv edilmədi.",
+    "revoke_cancel": "İmtina et, hesablara qayıt",
     "nav_plays": "Nümayiş hesabatı",
     "release_details": "Ətraflı",
     "preview_link": "Önizləmə: kiosklarda necə görünəcək",
@@ -289,6 +302,19 @@ EN: dict[str, str] = {
     "token_active": "active",
     "token_revoked": "revoked {when}",
     "token_revoke": "Revoke token {name}",
+    "revoke_title": "Revoke the token {name}?",
+    "revoke_explain_kiosk": (
+        "This kiosk can no longer send its reports or hear of new releases; its open notification "
+        "connection is cut at once. It cannot be undone: make the kiosk a new token on the server "
+        "(./central.sh --data DIR renew-kiosk-token KIOSK --out FILE)."
+    ),
+    "revoke_explain_admin": (
+        "Publishing and API requests with this token are refused at once. It cannot be undone: if "
+        "needed, make a new token on the server (./central.sh --data DIR add-admin-token NAME --out FILE)."
+    ),
+    "revoke_type_name": "To confirm, type the name: {name}",
+    "revoke_name_mismatch": "The name typed is not {name}: the token was not revoked.",
+    "revoke_cancel": "Cancel, back to the accounts",
     "nav_plays": "Proof of play",
     "release_details": "Details",
     "preview_link": "Preview: as kiosks will show it",

@@ -220,7 +220,7 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
             "starts": now.isoformat(), "ends": (now + timedelta(hours=1)).isoformat(),
         },
         "/console/accounts/password": {"current": PASSWORD, "new": "x" * 12, "repeat": "x" * 12},
-        "/console/accounts/tokens/{kind}/{name}/revoke": {},
+        "/console/accounts/tokens/{kind}/{name}/revoke": {"confirm": "baku-1-lobby"},
         "/console/accounts/users/{name}/remove": {},
         "/console/announcements/end": {"channel": "main", "announcement": "console-1"},
         "/console/channels/{name}/content/new/{table}": {"id": "new-card", "url": "https://e-gov.az"},
