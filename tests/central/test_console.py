@@ -17,6 +17,7 @@ from sqlalchemy import select
 from central.api import create_app
 from central.console import BAKU
 from central.console_text import TEXTS
+from central.fleet import NEW_KIOSK_GRACE
 from central.models import WebSession
 from kiosk.content.remote import CentralClient, approve_drafts
 from tests.central.conftest import Fleet
@@ -312,9 +313,8 @@ def test_the_fleet_shows_a_kiosk_once_it_reports(any_console: Fleet, tmp_path: P
     browser = log_in(any_console)
     url = f"{any_console.server.url}/console/"
     before = browser.get(url, timeout=5).text
-    assert row_of(before, "baku-1-lobby").startswith("silent:") and "heç vaxt" in row_of(
-        before, "baku-1-lobby"
-    )
+    never = row_of(before, "baku-1-lobby")  # enrolled moments ago: new, not silent
+    assert never.startswith("alive:") and "heç vaxt" in never and TEXTS["az"]["new_waiting_report"] in never
     now = datetime.now(UTC)
     report(
         any_console,
@@ -333,7 +333,7 @@ def test_the_fleet_shows_a_kiosk_once_it_reports(any_console: Fleet, tmp_path: P
         assert shown in row, shown
     assert "inverter: timeout &lt;after 5 s&gt;" in row  # escaped, never markup
     assert "Əlaqə yoxdur" not in row
-    assert row_of(browser.get(url, timeout=5).text, "ganja-lobby").startswith("silent:")
+    assert TEXTS["az"]["new_waiting_report"] in row_of(browser.get(url, timeout=5).text, "ganja-lobby")
 
 
 def test_a_kiosk_silent_for_over_5_minutes_is_marked_in_words_not_only_colour(console: Fleet) -> None:
@@ -346,7 +346,10 @@ def test_a_kiosk_silent_for_over_5_minutes_is_marked_in_words_not_only_colour(co
     page = browser.get(url, timeout=5).text
     row = row_of(page, "baku-1-lobby")
     assert row.startswith("silent:") and "Əlaqə yoxdur (5 dəq+)" in row and "6 dəq əvvəl" in row
-    assert "5 dəqiqədən çox əlaqəsiz: 2" in page
+    assert "5 dəqiqədən çox əlaqəsiz: 1" in page  # ganja-lobby, never heard from, is still new
+    move_clock(console, NEW_KIOSK_GRACE + timedelta(minutes=1))
+    page = browser.get(url, timeout=5).text
+    assert row_of(page, "ganja-lobby").startswith("silent:") and "5 dəqiqədən çox əlaqəsiz: 2" in page
 
 
 def test_the_language_switch_changes_every_page(console: Fleet) -> None:
