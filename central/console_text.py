@@ -78,6 +78,9 @@ AZ: dict[str, str] = {
     "login_wrong": "İstifadəçi adı və ya şifrə səhvdir.",
     "login_throttled": "Çoxlu uğursuz cəhd oldu. {n} dəqiqədən sonra yenidən cəhd edin.",
     "csrf_refused": "Forma köhnəlib və ya başqa saytdan göndərilib. Səhifəni yeniləyib yenidən cəhd edin.",
+    "form_invalid": (
+        "Formada server üçün qəbuledilməz dəyər var ({detail}). Səhifəni yeniləyib yenidən cəhd edin."
+    ),
     "error_title": "Xəta",
     "back_to_fleet": "Kiosklar siyahısına qayıt",
     "fleet_title": "Bütün kiosklar",
@@ -331,6 +334,9 @@ EN: dict[str, str] = {
     "login_wrong": "Wrong user name or password.",
     "login_throttled": "Too many failed attempts. Try again in {n} minutes.",
     "csrf_refused": "The form is out of date or was sent from another site. Reload the page and try again.",
+    "form_invalid": (
+        "The form has a value the server does not accept ({detail}). Reload the page and try again."
+    ),
     "error_title": "Error",
     "back_to_fleet": "Back to the kiosks",
     "fleet_title": "All kiosks",
