@@ -21,6 +21,7 @@ from central.fleet import NEW_KIOSK_GRACE
 from central.models import WebSession
 from kiosk.content.remote import CentralClient, approve_drafts
 from tests.central.conftest import Fleet
+from tests.central.server import routes_of
 from tests.central.test_api import auth, heartbeat, published
 
 PASSWORD = "a-long-password"
@@ -201,7 +202,7 @@ def console_posts(fleet: Fleet) -> list[str]:
     return sorted(
         route.path
         for router in console.routers
-        for route in router.routes
+        for route in routes_of(router)
         if isinstance(route, APIRoute) and "POST" in route.methods
     )
 
@@ -233,6 +234,8 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
         "/console/channels/{name}/content/propose": {"note": "A note"},
         "/console/channels/{name}/drafts/{draft_id}/discard": {},
         "/console/channels/{name}/drafts/{draft_id}/edit": {},
+        "/console/channels/{name}/media": {"kind": "image"},
+        "/console/channels/{name}/media/{sha}/remove": {},
     }  # fmt: skip
     assert console_posts(console) == sorted([*forms, "/console/login"])  # a new form must be added here
     browser = log_in(console)
@@ -240,11 +243,21 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
     other_csrf = csrf_of(other.get(f"{url}/console/", timeout=5).text)
     for path, data in forms.items():
         target = url + path.format(
-            kiosk_id="baku-1-lobby", name="main", kind="kiosk", table="services", item_id="item-0", draft_id=1
+            kiosk_id="baku-1-lobby",
+            name="main",
+            kind="kiosk",
+            table="services",
+            item_id="item-0",
+            draft_id=1,
+            sha="0" * 64,
         )
         for csrf in (None, "", "wrong", other_csrf):
             body = dict(data) if csrf is None else {**data, "csrf": csrf}
-            response = browser.post(target, data=body, allow_redirects=False, timeout=5)
+            if path.endswith("/media"):  # the upload reads only multipart (a file comes with it)
+                parts = {**{k: (None, v) for k, v in body.items()}, "file": ("a.png", b"\x89PNG")}
+                response = browser.post(target, files=parts, allow_redirects=False, timeout=5)
+            else:
+                response = browser.post(target, data=body, allow_redirects=False, timeout=5)
             assert response.status_code == 403, (path, csrf)
             assert TEXTS["az"]["csrf_refused"] in response.text
     assert console.central.drafts("main") == []

@@ -32,6 +32,7 @@ from central.console import BAKU
 from central.console_text import TEXTS
 from central.models import Base
 from tests.central.conftest import Fleet, make_fleet
+from tests.central.server import routes_of
 from tests.central.test_api import published
 from tests.central.test_console import PASSWORD, csrf_of, log_in
 
@@ -85,15 +86,6 @@ value = st.one_of(
     raw_value,
     st.sampled_from(["\ud800", "a\udfffb"]).map(lambda s: s.encode("utf-8", "surrogatepass")),
 )
-
-
-def routes_of(app: Any) -> Iterator[APIRoute]:
-    """Every route of the application, included routers' routes too."""
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):
-            yield from routes_of(route.original_router)
 
 
 def console_posts(fleet: Fleet) -> list[APIRoute]:
@@ -234,7 +226,8 @@ def check(response: requests.Response, before: list[Any], after: list[Any], what
     assert response.status_code < 500, f"{what}: {response.status_code} {response.text[:300]}"
     assert "Traceback" not in response.text and 'File "' not in response.text, what
     unrouted = response.status_code == 404 and response.text == '{"error":"Not Found"}'  # e.g. "//" in it
-    if response.status_code != 303 and not unrouted:  # the console answers a person: a page, never JSON
+    redirected = 300 <= response.status_code < 400  # 303 after a form; 307 for a "//" path (Starlette)
+    if not redirected and not unrouted:  # the console answers a person: a page, never JSON
         assert response.headers["content-type"].startswith("text/html"), f"{what}: {response.text[:200]}"
     if response.status_code >= 400:
         assert after == before, f"{what}: refused with {response.status_code} but changed the database"
@@ -315,7 +308,14 @@ def test_hostile_console_forms_are_refused_in_words_and_change_nothing(group: st
         token = login_csrf if public else csrf
         fields = [*fields, (b"csrf", token.encode())]
         before = snapshot(fleet)
-        response = post(login_browser if public else browser, fleet.server.url + path, fields, multipart)
+        try:
+            response = post(login_browser if public else browser, fleet.server.url + path, fields, multipart)
+        except requests.ConnectionError:
+            # The upload refuses a wrong form at its first bytes and closes the connection rather
+            # than read the rest of a large body: the client may see the reset before the answer.
+            assert getattr(route, "reads_form", True) is False, path
+            assert snapshot(fleet) == before, path
+            return
         check(response, before, snapshot(fleet), f"{route.path} {path[:80]} {fields!r:.300}")
         if not public:  # still logged in: no example may end the session
             assert response.headers.get("location", "").startswith("/console/login") is False, path
