@@ -6,7 +6,8 @@ transaction, and each server process keeps ONE ``LISTEN`` connection (:class:`Re
 wakes its own streams: so any number of uvicorn workers, on one machine or several, push every release.
 A revoked or renewed token travels the same way (``green_credentials``, ``'<kind>:<name>'``) and
 ends that holder's streams in every process.
-A stream never reads the database when it wakes: the release number travels with the notification.
+When it wakes, a stream reads only its own token's row (is it still live?): the release number
+travels with the notification.
 """
 
 from __future__ import annotations
@@ -117,8 +118,8 @@ async def event_stream(
     async def live() -> bool:
         if await anyio.to_thread.run_sync(is_live, holder):
             return True
-        log.warning("Push: closed the stream of %s %s on %s: its token was revoked", holder.kind,
-                    holder.name, channel)  # fmt: skip
+        log.warning("Push: closed the stream of %s %s on %s: its token was revoked or replaced",
+                    holder.kind, holder.name, channel)  # fmt: skip
         return False
 
     stream = hub.open(channel, holder)
