@@ -2,18 +2,20 @@
 
 One room for every credential, so issuing, checking and revoking each happen in one place. Only
 hashes are stored: a token's SHA-256, a password's PBKDF2. A revoked token is kept (with the time)
-so that the listing says what happened to it, and it is never accepted again.
+so that the listing says what happened to it, and it is never accepted again. Whoever holds a
+connection open with a token (a kiosk's push stream) is told when that token changes, so it is cut.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from central.db import Database
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 ACCOUNT_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\Z")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # PBKDF2 hashes any length; this only bounds the work a request can ask for
+CREDENTIALS_CHANNEL = "green_credentials"  # PostgreSQL: every server process LISTENs (central.push)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,26 @@ class Accounts:
     def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
         self.database = database
         self.clock = clock
+        self._listeners: list[Callable[[str, str], None]] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Callable[[str, str], None]) -> None:
+        """Call ``listener(kind, name)`` (from any thread) after a token of that holder changed here."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def _changed(self, session: Session, kind: str, name: str) -> None:
+        """On PostgreSQL, tell every server process in the change's own transaction (sent at commit)."""
+        if session.get_bind().dialect.name == "postgresql":
+            notify = text("SELECT pg_notify(:topic, :payload)")
+            session.execute(notify, {"topic": CREDENTIALS_CHANNEL, "payload": f"{kind}:{name}"})
+
+    def _tell(self, kind: str, name: str) -> None:
+        """Tell this process's listeners, after the commit (other processes hear it by ``_changed``)."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(kind, name)
 
     # --- admin tokens ----------------------------------------------------------------------------
     def add_admin_token(self, name: str) -> str:
@@ -81,6 +104,8 @@ class Accounts:
                 raise NotFound(f"no admin token named {name!r}")
             if row.revoked is None:
                 row.revoked = self.clock()
+            self._changed(session, "admin", name)
+        self._tell("admin", name)
         log.info("Admin token %s revoked", name)
 
     def admin_for(self, token: str) -> str | None:
@@ -106,6 +131,8 @@ class Accounts:
             kiosk = _kiosk(session, kiosk_id)
             kiosk.token_hash = token_hash(token)
             kiosk.token_revoked = None
+            self._changed(session, "kiosk", kiosk_id)
+        self._tell("kiosk", kiosk_id)
         log.info("Kiosk %s: new token issued", kiosk_id)
         return token
 
@@ -115,6 +142,8 @@ class Accounts:
             kiosk = _kiosk(session, kiosk_id)
             if kiosk.token_revoked is None:
                 kiosk.token_revoked = self.clock()
+            self._changed(session, "kiosk", kiosk_id)
+        self._tell("kiosk", kiosk_id)
         log.info("Kiosk %s: token revoked", kiosk_id)
 
     def kiosk_for(self, token: str) -> str | None:
@@ -125,6 +154,20 @@ class Accounts:
             return session.scalar(
                 select(Kiosk.id).where(Kiosk.token_hash == token_hash(token), Kiosk.token_revoked.is_(None))
             )
+
+    def is_live(self, kind: str, name: str, token: str) -> bool:
+        """Whether ``token`` is still the live token of that holder (read only: no "last used" write)."""
+        digest = token_hash(token)
+        if kind == "admin":
+            query = select(func.count()).where(
+                AdminToken.name == name, AdminToken.token_hash == digest, AdminToken.revoked.is_(None)
+            )
+        else:
+            query = select(func.count()).where(
+                Kiosk.id == name, Kiosk.token_hash == digest, Kiosk.token_revoked.is_(None)
+            )
+        with self.database.session() as session:
+            return bool(session.scalar(query))
 
     def tokens(self) -> list[TokenInfo]:
         """Every admin and kiosk token, revoked ones included (admin tokens first, then by name)."""

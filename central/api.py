@@ -39,7 +39,7 @@ from central.errors import (
     Unsupported,
 )
 from central.preview import Previews
-from central.push import PushHub, event_stream, push_running
+from central.push import Holder, PushHub, event_stream, push_running
 from central.service import Central
 from kiosk.wire import MAX_RELEASE, MAX_REPORT_BYTES
 
@@ -119,9 +119,23 @@ def _anyone(request: Request, authorization: Annotated[str | None, Header()] = N
     return who
 
 
+def _holder(request: Request, authorization: Annotated[str | None, Header()] = None) -> Holder:
+    """A push stream's holder: the token is kept, so the stream can check it again while it is open."""
+    accounts = _central(request).accounts
+    token = _bearer(authorization)
+    kiosk_id = accounts.kiosk_for(token)
+    if kiosk_id is not None:
+        return Holder("kiosk", kiosk_id, token)
+    name = accounts.admin_for(token)
+    if name is None:
+        raise Unauthorized("unknown or revoked token")
+    return Holder("admin", name, token)
+
+
 Admin = Annotated[str, Depends(_admin)]
 KioskId = Annotated[str, Depends(_kiosk)]
 Anyone = Annotated[str, Depends(_anyone)]
+StreamHolder = Annotated[Holder, Depends(_holder)]
 ReleaseNumber = Annotated[int, Path(ge=1, le=MAX_RELEASE)]
 DraftId = Annotated[int, Path(ge=1, le=MAX_RELEASE)]
 Name = Annotated[str, Path(max_length=128)]
@@ -139,6 +153,7 @@ def create_app(
     """
     hub = PushHub()
     central.notifier.subscribe(hub.on_release)
+    central.accounts.subscribe(hub.on_credentials)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -185,13 +200,18 @@ def create_app(
         return {"ok": True, "channels": central.channel_names()}
 
     # --- push ------------------------------------------------------------------------------------
+    def _is_live(holder: Holder) -> bool:
+        return central.accounts.is_live(holder.kind, holder.name, holder.token)
+
     @app.get("/channels/{channel}/events")
-    async def events(channel: Name, request: Request, _who: Anyone) -> StreamingResponse:
+    async def events(channel: Name, request: Request, holder: StreamHolder) -> StreamingResponse:
         release = await run_in_threadpool(central.channel_release, channel)  # 404 before the stream
         hub.update(channel, release)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(
-            event_stream(hub, channel, request), media_type="text/event-stream", headers=headers
+            event_stream(hub, channel, request, holder, _is_live),
+            media_type="text/event-stream",
+            headers=headers,
         )
 
     # --- publishing ------------------------------------------------------------------------------

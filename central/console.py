@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import APIRouter, FastAPI, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
-from central.api import status_of
+from central.api import one_line, status_of
 from central.console_text import LANGUAGES, TEXTS
 from central.content_forms import LONG_EMERGENCY, local_time
 from central.draft_notes import add_draft_notes
@@ -233,6 +235,16 @@ class _ConsoleRoute(APIRoute):
                 return await handler(request)
             except CentralError as exc:
                 return await run_in_threadpool(console.error, request, status_of(exc), str(exc))
+            except RequestValidationError as exc:  # a field FastAPI checks (length, number): a page, not JSON
+                text = TEXTS[language_of(request)]
+                message = text["form_invalid"].format(detail=one_line(exc))
+                return await run_in_threadpool(console.error, request, 400, message)
+            except HTTPException as exc:  # a form that cannot be parsed at all
+                if exc.status_code >= 500:
+                    raise
+                text = TEXTS[language_of(request)]
+                message = text["form_invalid"].format(detail=str(exc.detail)[:200])
+                return await run_in_threadpool(console.error, request, exc.status_code, message)
 
         return guarded
 

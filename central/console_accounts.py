@@ -13,9 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from central.accounts import TokenInfo
 from central.console import PREFIX, SESSION_COOKIE, Console, _ConsoleRoute, client_address, language_of
 from central.console_text import TEXTS
-from central.errors import Forbidden, Invalid
+from central.errors import Forbidden, Invalid, NotFound
 from central.sessions import ConsoleSession
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,34 @@ def accounts_routes(console: Console) -> APIRouter:
     def accounts_page(request: Request) -> HTMLResponse:
         return page(request)
 
-    @router.post("/accounts/tokens/{kind}/{name}/revoke")
-    def revoke_token(kind: str, name: str, request: Request) -> RedirectResponse:
+    def live_token(kind: str, name: str) -> TokenInfo | None:
+        """The token the page names, or None when it is already revoked; NotFound when there is none."""
+        for token in accounts.tokens():
+            if token.kind == kind and token.name == name:
+                return None if token.revoked else token
+        raise NotFound(f"no {kind[:20]} token named {name[:70]!r}")
+
+    def confirm_page(request: Request, token: TokenInfo, status: int = 200, error: str = "") -> HTMLResponse:
+        return console.page(request, "revoke_token.html", status, token=token, error=error)
+
+    @router.get("/accounts/tokens/{kind}/{name}/revoke", response_model=None)
+    def revoke_token_page(kind: str, name: str, request: Request) -> Response:
+        """A revocation cannot be undone (the kiosk needs a new token on the server): ask first."""
+        token = live_token(kind, name)
+        if token is None:
+            return RedirectResponse(f"{PREFIX}/accounts#tokens", status_code=303)
+        return confirm_page(request, token)
+
+    @router.post("/accounts/tokens/{kind}/{name}/revoke", response_model=None)
+    def revoke_token(
+        kind: str, name: str, request: Request, confirm: Annotated[str, Form(max_length=1024)] = ""
+    ) -> Response:
+        token = live_token(kind, name)
+        if token is None:
+            return RedirectResponse(f"{PREFIX}/accounts#tokens", status_code=303)
+        if confirm.strip() != name:
+            text = TEXTS[language_of(request)]
+            return confirm_page(request, token, 400, text["revoke_name_mismatch"].format(name=name))
         accounts.revoke_token(kind, name)
         log.warning("Console: %s revoked the %s token %s", who(request).user_name, kind, name)
         return RedirectResponse(f"{PREFIX}/accounts#tokens", status_code=303)

@@ -51,6 +51,19 @@ AZ: dict[str, str] = {
     "token_active": "qüvvədədir",
     "token_revoked": "ləğv edilib: {when}",
     "token_revoke": "{name} tokenini ləğv et",
+    "revoke_title": "{name} tokeni ləğv edilsin?",
+    "revoke_explain_kiosk": (
+        "Bu kiosk hesabatlarını göndərə və yeni buraxılışlardan xəbər tuta bilməyəcək; açıq bildiriş "
+        "bağlantısı dərhal kəsilir. Geri qaytarmaq olmaz: kioskun yeni tokenini serverdə yaradın "
+        "(./central.sh --data QOVLUQ renew-kiosk-token KIOSK --out FAYL)."
+    ),
+    "revoke_explain_admin": (
+        "Bu tokenlə dərc etmək və API sorğuları dərhal rədd ediləcək. Geri qaytarmaq olmaz: lazım olsa, "
+        "serverdə yeni token yaradın (./central.sh --data QOVLUQ add-admin-token AD --out FAYL)."
+    ),
+    "revoke_type_name": "Təsdiq üçün adı yazın: {name}",
+    "revoke_name_mismatch": "Yazılan ad {name} deyil: token ləğv edilmədi.",
+    "revoke_cancel": "İmtina et, hesablara qayıt",
     "nav_plays": "Nümayiş hesabatı",
     "release_details": "Ətraflı",
     "preview_link": "Önizləmə: kiosklarda necə görünəcək",
@@ -66,6 +79,9 @@ AZ: dict[str, str] = {
     "login_wrong": "İstifadəçi adı və ya şifrə səhvdir.",
     "login_throttled": "Çoxlu uğursuz cəhd oldu. {n} dəqiqədən sonra yenidən cəhd edin.",
     "csrf_refused": "Forma köhnəlib və ya başqa saytdan göndərilib. Səhifəni yeniləyib yenidən cəhd edin.",
+    "form_invalid": (
+        "Formada server üçün qəbuledilməz dəyər var ({detail}). Səhifəni yeniləyib yenidən cəhd edin."
+    ),
     "error_title": "Xəta",
     "back_to_fleet": "Kiosklar siyahısına qayıt",
     "fleet_title": "Bütün kiosklar",
@@ -89,6 +105,8 @@ AZ: dict[str, str] = {
     "centre_rated": "nominal gücü {kw} kVt",
     "col_screenshot": "Ekran görüntüsü",
     "silent_badge": "Əlaqə yoxdur (5 dəq+)",
+    "new_waiting_report": "Yeni kiosk: ilk hesabat gözlənilir",
+    "new_waiting_sync": "Yeni kiosk: ilk sinxronizasiya gözlənilir",
     "alive_badge": "Əlaqədədir",
     "never": "heç vaxt",
     "ago_now": "indicə",
@@ -320,6 +338,19 @@ EN: dict[str, str] = {
     "token_active": "active",
     "token_revoked": "revoked {when}",
     "token_revoke": "Revoke token {name}",
+    "revoke_title": "Revoke the token {name}?",
+    "revoke_explain_kiosk": (
+        "This kiosk can no longer send its reports or hear of new releases; its open notification "
+        "connection is cut at once. It cannot be undone: make the kiosk a new token on the server "
+        "(./central.sh --data DIR renew-kiosk-token KIOSK --out FILE)."
+    ),
+    "revoke_explain_admin": (
+        "Publishing and API requests with this token are refused at once. It cannot be undone: if "
+        "needed, make a new token on the server (./central.sh --data DIR add-admin-token NAME --out FILE)."
+    ),
+    "revoke_type_name": "To confirm, type the name: {name}",
+    "revoke_name_mismatch": "The name typed is not {name}: the token was not revoked.",
+    "revoke_cancel": "Cancel, back to the accounts",
     "nav_plays": "Proof of play",
     "release_details": "Details",
     "preview_link": "Preview: as kiosks will show it",
@@ -335,6 +366,9 @@ EN: dict[str, str] = {
     "login_wrong": "Wrong user name or password.",
     "login_throttled": "Too many failed attempts. Try again in {n} minutes.",
     "csrf_refused": "The form is out of date or was sent from another site. Reload the page and try again.",
+    "form_invalid": (
+        "The form has a value the server does not accept ({detail}). Reload the page and try again."
+    ),
     "error_title": "Error",
     "back_to_fleet": "Back to the kiosks",
     "fleet_title": "All kiosks",
@@ -358,6 +392,8 @@ EN: dict[str, str] = {
     "centre_rated": "rated {kw} kW",
     "col_screenshot": "Screenshot",
     "silent_badge": "Silent (5 min+)",
+    "new_waiting_report": "New kiosk: waiting for its first report",
+    "new_waiting_sync": "New kiosk: waiting for its first sync",
     "alive_badge": "Online",
     "never": "never",
     "ago_now": "just now",

@@ -31,6 +31,8 @@ from kiosk.wire import MAX_BATCH, Heartbeat, NetworkTotals, PlayEvent, ReportBat
 log = logging.getLogger(__name__)
 
 SILENT_AFTER = timedelta(minutes=5)  # the console shows a kiosk in red after this
+NEW_KIOSK_GRACE = timedelta(minutes=15)
+"""A kiosk enrolled this recently without a channel release yet is "new", not "behind" or "silent"."""
 NETWORK_FRESH = timedelta(minutes=15)  # a centre's power counts in the network total for this long
 CLOCK_SKEW = timedelta(minutes=2)  # a kiosk's clock may be this far ahead before it is not believed
 DEFAULT_RATED_POWER_W = 2_000_000.0  # no centre's plant is larger unless [server] rated_power_kw says so
@@ -331,7 +333,10 @@ def _event_row(kiosk_id: str, event: PlayEvent) -> dict[str, Any]:
 
 
 def _kiosk_row(k: Kiosk, now: datetime, rated_power_kw: float | None) -> dict[str, Any]:
-    silent = k.last_seen is None or now - k.last_seen > SILENT_AFTER
+    # Release 0 is the bundled demo content: the kiosk has nothing from its channel yet.
+    new = not k.release and now - k.created < NEW_KIOSK_GRACE
+    # Never heard from: silent once it is no longer new.
+    silent = not new if k.last_seen is None else now - k.last_seen > SILENT_AFTER
     return {
         "id": k.id,
         "centre": k.centre,
@@ -339,6 +344,7 @@ def _kiosk_row(k: Kiosk, now: datetime, rated_power_kw: float | None) -> dict[st
         "channel": k.channel,
         "last_seen": k.last_seen,
         "silent": silent,
+        "new": new,  # enrolled moments ago: waiting for its first report or its first sync
         "app_version": k.app_version,
         "release": k.release,
         "uptime_s": k.uptime_s,

@@ -27,6 +27,15 @@ from kiosk.errors import SourceError
 
 log = logging.getLogger(__name__)
 
+
+def quiet_pymodbus() -> None:
+    """Keep pymodbus to CRITICAL: it logs an ERROR for every failed connection, which the kiosk already
+    reports once per outage (``EnergyService``); a level set on purpose (to debug a device) is kept."""
+    logger = logging.getLogger("pymodbus")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.CRITICAL)
+
+
 Raw = int | str | None  # a register's raw value as decoded: a number, a text, or not reported
 
 
@@ -166,6 +175,7 @@ class HuaweiSource:
         self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._client: ModbusClient | None = None
         self._lock = threading.Lock()
+        quiet_pymodbus()
 
     @property
     def where(self) -> str:

@@ -122,6 +122,7 @@ class _Device:
     ledger: EnergyLedger
     key: str | None
     last: DeviceSnapshot
+    down_since: datetime | None = None  # set at the first poll it did not answer: logged once per outage
 
 
 class EnergyService:
@@ -300,10 +301,20 @@ class EnergyService:
         try:
             reading = device.source.read()
         except SourceError as exc:
-            if device.last.state != OFFLINE:
-                log.warning("Energy source %s cannot be read: %s", device.name, exc)
+            if device.down_since is None:  # a dead inverter at night is one line, not one per poll
+                device.down_since = self._clock()
+                since = self._local(device.down_since)
+                log.warning("Energy source %s not answering since %s: %s", device.name, since, exc)
             device.last = replace(device.last, state=OFFLINE, error=str(exc))
             return None
+        if device.down_since is not None:
+            log.info(
+                "Energy source %s answering again (it did not answer from %s for %s)",
+                device.name,
+                self._local(device.down_since),
+                _duration(self._clock() - device.down_since),
+            )
+            device.down_since = None
         reading, problem = checked_reading(reading, self.rated_power_w)
         update = None
         if not problem:
@@ -327,6 +338,9 @@ class EnergyService:
             detail=reading.detail,
         )
         return update
+
+    def _local(self, moment: datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
 
     def _site_update(self, answered: list[tuple[_Device, LedgerUpdate]]) -> LedgerUpdate:
         """One reading for the whole site (summed power) and the energy each device added per day."""
@@ -424,3 +438,12 @@ def _sum_known(values: Iterable[float | None]) -> float | None:
     """The sum of the known values; None when none is known."""
     known = [v for v in values if v is not None]
     return sum(known) if known else None
+
+
+def _duration(span: timedelta) -> str:
+    """``2 h 05 min`` or ``40 s``: how long an outage lasted, for a log line."""
+    seconds = max(0, int(span.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

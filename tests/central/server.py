@@ -8,15 +8,27 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from central.api import create_app
 from central.db import open_database, sqlite_url
 from central.service import Central
+
+
+def routes_of(app: Any) -> Iterator[APIRoute]:
+    """Every route of the application, included routers' routes too."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            yield from routes_of(route.original_router)
 
 
 class RunningServer:

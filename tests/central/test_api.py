@@ -153,7 +153,8 @@ def test_heartbeats_are_idempotent_and_a_kiosk_reports_only_as_itself(any_fleet:
     rows = {row["id"]: row for row in fleet.json()["kiosks"]}
     assert rows["baku-1-lobby"]["release"] == 2 and rows["baku-1-lobby"]["power_w"] == 1500.0
     assert rows["baku-1-lobby"]["silent"] is False
-    assert rows["ganja-lobby"]["last_seen"] is None and rows["ganja-lobby"]["silent"] is True
+    assert rows["ganja-lobby"]["last_seen"] is None and rows["ganja-lobby"]["new"] is True
+    assert rows["ganja-lobby"]["silent"] is False  # enrolled moments ago: new, not silent
     detail = requests.get(
         f"{any_fleet.server.url}/api/kiosks/baku-1-lobby", headers=auth(any_fleet.admin_token), timeout=5
     ).json()

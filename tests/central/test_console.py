@@ -18,9 +18,11 @@ from sqlalchemy import select
 from central.api import create_app
 from central.console import BAKU, Formats
 from central.console_text import TEXTS
+from central.fleet import NEW_KIOSK_GRACE
 from central.models import WebSession
 from kiosk.content.remote import CentralClient, approve_drafts
 from tests.central.conftest import Fleet
+from tests.central.server import routes_of
 from tests.central.test_api import auth, heartbeat, published
 
 PASSWORD = "a-long-password"
@@ -201,7 +203,7 @@ def console_posts(fleet: Fleet) -> list[str]:
     return sorted(
         route.path
         for router in console.routers
-        for route in router.routes
+        for route in routes_of(router)
         if isinstance(route, APIRoute) and "POST" in route.methods
     )
 
@@ -221,7 +223,7 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
             "starts": now.isoformat(), "ends": (now + timedelta(hours=1)).isoformat(),
         },
         "/console/accounts/password": {"current": PASSWORD, "new": "x" * 12, "repeat": "x" * 12},
-        "/console/accounts/tokens/{kind}/{name}/revoke": {},
+        "/console/accounts/tokens/{kind}/{name}/revoke": {"confirm": "baku-1-lobby"},
         "/console/accounts/users/{name}/remove": {},
         "/console/announcements/end": {"channel": "main", "announcement": "console-1"},
         "/console/channels/{name}/content/new/{table}": {"id": "new-card", "url": "https://e-gov.az"},
@@ -236,6 +238,8 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
         "/console/channels/{name}/content/propose": {"note": "A note"},
         "/console/channels/{name}/drafts/{draft_id}/discard": {},
         "/console/channels/{name}/drafts/{draft_id}/edit": {},
+        "/console/channels/{name}/media": {"kind": "image"},
+        "/console/channels/{name}/media/{sha}/remove": {},
     }  # fmt: skip
     assert console_posts(console) == sorted([*forms, "/console/login"])  # a new form must be added here
     browser = log_in(console)
@@ -243,11 +247,21 @@ def test_every_console_post_needs_the_sessions_csrf_token(console: Fleet, tmp_pa
     other_csrf = csrf_of(other.get(f"{url}/console/", timeout=5).text)
     for path, data in forms.items():
         target = url + path.format(
-            kiosk_id="baku-1-lobby", name="main", kind="kiosk", table="services", item_id="item-0", draft_id=1
+            kiosk_id="baku-1-lobby",
+            name="main",
+            kind="kiosk",
+            table="services",
+            item_id="item-0",
+            draft_id=1,
+            sha="0" * 64,
         )
         for csrf in (None, "", "wrong", other_csrf):
             body = dict(data) if csrf is None else {**data, "csrf": csrf}
-            response = browser.post(target, data=body, allow_redirects=False, timeout=5)
+            if path.endswith("/media"):  # the upload reads only multipart (a file comes with it)
+                parts = {**{k: (None, v) for k, v in body.items()}, "file": ("a.png", b"\x89PNG")}
+                response = browser.post(target, files=parts, allow_redirects=False, timeout=5)
+            else:
+                response = browser.post(target, data=body, allow_redirects=False, timeout=5)
             assert response.status_code == 403, (path, csrf)
             assert TEXTS["az"]["csrf_refused"] in response.text
     assert console.central.drafts("main") == []
@@ -316,9 +330,8 @@ def test_the_fleet_shows_a_kiosk_once_it_reports(any_console: Fleet, tmp_path: P
     browser = log_in(any_console)
     url = f"{any_console.server.url}/console/"
     before = browser.get(url, timeout=5).text
-    assert row_of(before, "baku-1-lobby").startswith("silent:") and "heç vaxt" in row_of(
-        before, "baku-1-lobby"
-    )
+    never = row_of(before, "baku-1-lobby")  # enrolled moments ago: new, not silent
+    assert never.startswith("alive:") and "heç vaxt" in never and TEXTS["az"]["new_waiting_report"] in never
     now = datetime.now(UTC)
     report(
         any_console,
@@ -337,7 +350,7 @@ def test_the_fleet_shows_a_kiosk_once_it_reports(any_console: Fleet, tmp_path: P
         assert shown in row, shown
     assert "inverter: timeout &lt;after 5 s&gt;" in row  # escaped, never markup
     assert "Əlaqə yoxdur" not in row
-    assert row_of(browser.get(url, timeout=5).text, "ganja-lobby").startswith("silent:")
+    assert TEXTS["az"]["new_waiting_report"] in row_of(browser.get(url, timeout=5).text, "ganja-lobby")
 
 
 def test_a_kiosk_silent_for_over_5_minutes_is_marked_in_words_not_only_colour(console: Fleet) -> None:
@@ -350,7 +363,10 @@ def test_a_kiosk_silent_for_over_5_minutes_is_marked_in_words_not_only_colour(co
     page = browser.get(url, timeout=5).text
     row = row_of(page, "baku-1-lobby")
     assert row.startswith("silent:") and "Əlaqə yoxdur (5 dəq+)" in row and "6 dəq əvvəl" in row
-    assert "5 dəqiqədən çox əlaqəsiz: 2" in page
+    assert "5 dəqiqədən çox əlaqəsiz: 1" in page  # ganja-lobby, never heard from, is still new
+    move_clock(console, NEW_KIOSK_GRACE + timedelta(minutes=1))
+    page = browser.get(url, timeout=5).text
+    assert row_of(page, "ganja-lobby").startswith("silent:") and "5 dəqiqədən çox əlaqəsiz: 2" in page
 
 
 def test_the_language_switch_changes_every_page(console: Fleet) -> None:

@@ -36,6 +36,7 @@ PAGES = {
     "announcements": "/console/announcements",
     "plays": "/console/plays",
     "accounts": "/console/accounts",
+    "revoke-token": "/console/accounts/tokens/kiosk/baku-1-lobby/revoke",
     "content": "/console/channels/main/content",
     "media": "/console/channels/main/media",
     "not-found": "/console/kiosks/no-such-kiosk",

@@ -122,9 +122,10 @@ def test_the_accounts_page_lists_and_revokes_with_its_csrf_token(fleet: Fleet) -
     assert TEXTS["en"]["user_remove"].format(name="admin") not in page  # not yourself
     csrf = csrf_of(page)
     target = f"{url}/tokens/kiosk/baku-1-lobby/revoke"
-    assert browser.post(target, data={"csrf": "forged"}, timeout=5).status_code == 403
+    confirm = {"confirm": "baku-1-lobby"}
+    assert browser.post(target, data={"csrf": "forged", **confirm}, timeout=5).status_code == 403
     assert reports_status(fleet, fleet.kiosk_tokens["baku-1-lobby"]) == 200
-    done = browser.post(target, data={"csrf": csrf}, timeout=5)
+    done = browser.post(target, data={"csrf": csrf, **confirm}, timeout=5)
     assert done.status_code == 200 and reports_status(fleet, fleet.kiosk_tokens["baku-1-lobby"]) == 401
     row = re.search(r'<tr id="token-kiosk-baku-1-lobby" class="silent">(.*?)</tr>', done.text, re.S)
     assert row is not None and "revoked" in row.group(1)
@@ -133,7 +134,9 @@ def test_the_accounts_page_lists_and_revokes_with_its_csrf_token(fleet: Fleet) -
     assert operator.get(f"{fleet.server.url}/console/", allow_redirects=False, timeout=5).status_code == 303
     myself = browser.post(f"{url}/users/admin/remove", data={"csrf": csrf}, timeout=5)
     assert myself.status_code == 403 and TEXTS["en"]["accounts_not_yourself"] in myself.text
-    missing = browser.post(f"{url}/tokens/admin/nobody/revoke", data={"csrf": csrf}, timeout=5)
+    missing = browser.post(
+        f"{url}/tokens/admin/nobody/revoke", data={"csrf": csrf, "confirm": "nobody"}, timeout=5
+    )
     assert missing.status_code == 404 and "no admin token named &#39;nobody&#39;" in missing.text
 
 
@@ -152,3 +155,37 @@ def test_accounts_refuse_in_words(fleet: Fleet) -> None:
     with pytest.raises(Invalid, match="'admin' or 'kiosk'"):
         accounts.revoke_token("user", "admin")
     assert accounts.check_user("nobody", "x" * 5000) is None  # bounded work, no error
+
+
+def test_revoking_a_token_in_the_console_asks_for_its_name_first(fleet: Fleet) -> None:
+    fleet.central.accounts.add_user("admin", PASSWORD)
+    browser = log_in(fleet)
+    url = f"{fleet.server.url}/console/accounts"
+    token = fleet.kiosk_tokens["baku-1-lobby"]
+    listing = browser.get(url, timeout=5).text
+    button = re.search(
+        r'<form method="get" action="(/console/accounts/tokens/kiosk/baku-1-lobby/revoke)">', listing
+    )
+    assert button is not None  # the list's button only opens the question: a GET changes nothing
+    asked = browser.get(f"{fleet.server.url}{button.group(1)}", timeout=5)
+    assert asked.status_code == 200 and reports_status(fleet, token) == 200
+    az = TEXTS["az"]
+    assert az["revoke_title"].format(name="baku-1-lobby") in asked.text
+    assert az["revoke_explain_kiosk"] in asked.text and 'name="confirm"' in asked.text
+    assert "<script" not in asked.text  # the question works without JavaScript
+    target = f"{url}/tokens/kiosk/baku-1-lobby/revoke"
+    csrf = csrf_of(asked.text)
+    for typed in ({}, {"confirm": ""}, {"confirm": "ganja-lobby"}, {"confirm": "BAKU-1-LOBBY"}):
+        refused = browser.post(target, data={"csrf": csrf, **typed}, timeout=5)
+        assert refused.status_code == 400 and reports_status(fleet, token) == 200
+        assert az["revoke_name_mismatch"].format(name="baku-1-lobby") in refused.text
+    browser.get(f"{fleet.server.url}/console/lang/en", timeout=5)
+    english = browser.get(f"{url}/tokens/admin/admin/revoke", timeout=5).text
+    assert TEXTS["en"]["revoke_explain_admin"] in english and TEXTS["en"]["revoke_cancel"] in english
+    done = browser.post(
+        target, data={"csrf": csrf, "confirm": " baku-1-lobby "}, allow_redirects=False, timeout=5
+    )
+    assert done.status_code == 303 and reports_status(fleet, token) == 401
+    again = browser.get(f"{url}/tokens/kiosk/baku-1-lobby/revoke", allow_redirects=False, timeout=5)
+    assert again.status_code == 303  # already revoked: nothing left to ask
+    assert browser.get(f"{url}/tokens/kiosk/nowhere/revoke", timeout=5).status_code == 404

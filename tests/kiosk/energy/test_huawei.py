@@ -9,6 +9,7 @@ kiosk's reading must agree with the library's own decoding of the same words.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -213,6 +214,41 @@ def test_port_closed_at_night_is_offline_then_live_again(
     clock.advance(seconds=5)
     snap = service.poll_once()
     assert (snap.state, snap.power_w, snap.energy_total_wh) == (LIVE, 1500.0, 12_346_000.0)
+    source.close()
+
+
+def test_a_dead_inverter_is_logged_once_when_it_stops_and_once_when_it_answers_again(
+    inverter: Sun2000Simulator, clock: FakeClock, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    logging.getLogger("pymodbus").setLevel(logging.NOTSET)  # as in a fresh kiosk process
+    caplog.set_level(logging.DEBUG)
+    source = HuaweiSource("127.0.0.1", inverter.port, 1, timeout=0.4, clock=clock)
+    service = EnergyService(source, open_store(data_dir), rated_power_w=10_000, clock=clock)
+    assert service.poll_once().state == LIVE
+
+    def said(level: int, words: str) -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelno == level and words in r.getMessage()]
+
+    for _night in range(2):
+        inverter.stop()
+        for _poll in range(5):  # a night of polls, one a minute
+            clock.advance(seconds=60)
+            assert service.poll_once().state == OFFLINE
+        inverter.start()
+        clock.advance(seconds=60)
+        assert service.poll_once().state == LIVE
+    down = said(logging.WARNING, "not answering since")
+    assert [line.split(": Huawei inverter")[0] for line in down] == [
+        "Energy source huawei not answering since 2026-06-21 13:01:00 +04",
+        "Energy source huawei not answering since 2026-06-21 13:07:00 +04",
+    ]  # one line per outage (not one per poll), in the centre's local time, with the reason
+    assert all(f"127.0.0.1:{inverter.port} unit 1 cannot be" in line for line in down)
+    assert said(logging.INFO, "answering again") == [
+        "Energy source huawei answering again (it did not answer from 2026-06-21 13:01:00 +04 for 5 min)",
+        "Energy source huawei answering again (it did not answer from 2026-06-21 13:07:00 +04 for 5 min)",
+    ]
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pymodbus")] == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     source.close()
 
 
