@@ -213,12 +213,13 @@ def cmd_pull(args: argparse.Namespace) -> int:
     origin = report.working_copy
     if origin is not None:
         from kiosk.content.diff import shown
+        from kiosk.content.pull import taken_from
 
         when = origin.updated.isoformat(timespec="seconds") if origin.updated else "(never edited)"
         by = f" by {shown(origin.updated_by)}" if origin.updated_by else ""
         print(
             f"Pulled the console's working copy into {report.folder}: {files}. Not signed: the console's "
-            f"working copy as of {when}{by}, taken from release {report.release}; nobody has approved it yet"
+            f"working copy as of {when}{by}, {taken_from(report.release)}; nobody has approved it yet"
         )
         if origin.draft is not None:
             print(f"Note: it is pending as draft {origin.draft}; publishing this folder supersedes it")

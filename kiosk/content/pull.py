@@ -117,7 +117,7 @@ def pull(
         number = origin.base_release
         header = (
             f"NOT SIGNED: the console's working copy of {client.channel.files()} as of "
-            f"{_when(origin.updated)}, taken from release {number}.\n"
+            f"{_when(origin.updated)}, {taken_from(number)}.\n"
             "Written by kioskctl pull --working-copy; edit it, then: kioskctl validate DIR, "
             "kioskctl publish DIR --to URL"
         )
@@ -224,6 +224,11 @@ def _base_digest(client: CentralClient, number: int) -> str:
     except ContentError:
         return ""
     return hashlib.sha256(data).hexdigest()
+
+
+def taken_from(release: int) -> str:
+    """Where a working copy started, as the command's output and the folder's header say it."""
+    return f"taken from release {release}" if release else "started before the channel's first release"
 
 
 def _when(moment: datetime | None) -> str:

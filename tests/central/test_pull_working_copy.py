@@ -83,7 +83,9 @@ def test_a_release_made_after_the_pull_is_named_before_the_folder_replaces_it(
     assert admin.active_release() == 2
 
 
-def test_the_working_copy_answer_is_for_admins_only(fleet: Fleet) -> None:
+def test_the_working_copy_answer_is_for_admins_only_and_may_predate_any_release(
+    fleet: Fleet, admin: CentralClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"{fleet.server.url}/api/channels/main/working-copy"
     assert requests.get(url, timeout=5).status_code == 401
     assert requests.get(url, headers=auth(fleet.kiosk_tokens["baku-1-lobby"]), timeout=5).status_code == 403
@@ -91,6 +93,10 @@ def test_the_working_copy_answer_is_for_admins_only(fleet: Fleet) -> None:
     assert missing.status_code == 404
     answer = requests.get(url, headers=auth(fleet.admin_token), timeout=5).json()
     assert answer["base_release"] == 0 and answer["content"]["services"] == [] and answer["blobs"] == {}
+    capsys.readouterr()
+    assert pull_copy(fleet.server.channel_url(), tmp_path / "empty") == 0
+    assert "started before the channel's first release" in capsys.readouterr().out
+    assert base_release(tmp_path / "empty", fleet.server.channel_url()) is None  # no release to compare with
 
 
 @pytest.fixture
