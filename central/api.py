@@ -266,6 +266,10 @@ def create_app(
     def drafts(channel: Name, _who: Admin) -> dict[str, Any]:
         return {"channel": channel, "drafts": central.drafts(channel)}
 
+    @app.get("/api/channels/{channel}/working-copy")
+    def working_copy(channel: Name, _who: Admin) -> dict[str, Any]:
+        return central.working_copy(channel)
+
     @app.post("/api/channels/{channel}/drafts/{draft_id}/signature")
     def approve(channel: Name, draft_id: DraftId, body: SignatureBody, who: Admin) -> dict[str, Any]:
         release = central.approve(channel, draft_id, body.signature, by=who, signed_sha256=body.sha256)

@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from central.console import PREFIX, Formats, approve_command, describe_draft, language_of
 from central.console_content_text import CONTENT_TEXTS
@@ -24,6 +25,7 @@ from central.console_editor import Editor
 from central.drafts import ContentDraft, params_of
 from central.errors import NotFound
 from central.service import Central
+from central.working_copy import Stale
 from kiosk.content.diff import diff_releases, render_text, shown
 from kiosk.content.manifest import Manifest, parse_manifest
 from kiosk.errors import ContentError
@@ -92,6 +94,9 @@ def draft_routes(router: APIRouter, editor: Editor) -> None:
         except ContentError as exc:
             diff, error = None, str(exc)[:2000]
         changes = [c for c in diff.changes if c.table != "release"] if diff else []
+        # "Open in the working copy" replaces the copy: it carries the copy's state as drawn here
+        reopenable = draft["status"] == "pending" and draft["kind"] == "content"
+        revision = editor.copies.current(name).revision if reopenable else ""
         return console.page(
             request,
             "draft.html",
@@ -108,6 +113,7 @@ def draft_routes(router: APIRouter, editor: Editor) -> None:
             error=error,
             visible=visible,
             command=approve_command(str(request.base_url).rstrip("/"), name, draft_id),
+            revision=revision,
         )
 
     @router.post("/channels/{name}/drafts/{draft_id}/discard")
@@ -116,10 +122,19 @@ def draft_routes(router: APIRouter, editor: Editor) -> None:
         return RedirectResponse(f"{PREFIX}/channels/{quote(name)}#drafts", status_code=303)
 
     @router.post("/channels/{name}/drafts/{draft_id}/edit")
-    def open_draft(name: str, draft_id: int, request: Request) -> RedirectResponse:
-        editor.copies.open_draft(name, draft_id, by=editor.by(request))
-        log.info("Console: %s opened draft %d of %s in the working copy", editor.by(request), draft_id, name)
-        return editor.to_content(name)
+    async def open_draft(name: str, draft_id: int, request: Request) -> Response:
+        since = str((await request.form()).get("revision", ""))
+
+        def work() -> Response:
+            try:
+                editor.copies.open_draft(name, draft_id, by=editor.by(request), since=since)
+            except Stale as stale:  # a colleague saved edits since this page was drawn: keep them
+                return editor.overview(request, name, stale=stale.copy, status=409)
+            who = editor.by(request)
+            log.info("Console: %s opened draft %d of %s in the working copy", who, draft_id, name)
+            return editor.to_content(name)
+
+        return await run_in_threadpool(work)
 
 
 def visible(value: str | None) -> str:

@@ -20,7 +20,6 @@ from central.console import PREFIX, Console, Formats, language_of
 from central.console_content_text import CONTENT_TEXTS
 from central.console_text import TEXTS
 from central.content_forms import Problem
-from central.media_choices import channel_blobs
 from central.working_copy import TABLES, Copy, WorkingCopies
 
 MAX_LIST = 500
@@ -34,13 +33,7 @@ class Editor:
         central = console.central
         self.console = console
         self.central = central
-        self.copies = WorkingCopies(
-            central.database,
-            central.publishing,
-            central.drafting,
-            lambda: central.clock(),
-            lambda channel: channel_blobs(central, channel),
-        )
+        self.copies: WorkingCopies = central.copies
 
     @staticmethod
     def by(request: Request) -> str:

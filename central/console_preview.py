@@ -59,10 +59,10 @@ def preview_router(console: Console) -> APIRouter:
 
     @router.get("/channels/{name}/drafts/{draft_id}/preview")
     def draft_preview(
-        name: str, draft_id: str, request: Request, lang: str = "az", screen: str = "landscape"
+        name: str, draft_id: str, request: Request, lang: str = "", screen: str = "landscape"
     ) -> Response:
         number = _number(draft_id, "draft")
-        variant = _variant(lang, screen)
+        variant = _variant(lang or language_of(request), screen)
         data = central.drafting.manifest_of(name, number)
         draft = next((d for d in central.drafts(name, pending_only=False) if d["id"] == number), None)
         shown = describe_draft(draft, Formats(language_of(request), central.clock())) if draft else ""
@@ -71,10 +71,10 @@ def preview_router(console: Console) -> APIRouter:
 
     @router.get("/channels/{name}/releases/{release}/preview")
     def release_preview(
-        name: str, release: str, request: Request, lang: str = "az", screen: str = "landscape"
+        name: str, release: str, request: Request, lang: str = "", screen: str = "landscape"
     ) -> Response:
         number = _number(release, "release")
-        variant = _variant(lang, screen)
+        variant = _variant(lang or language_of(request), screen)
         data = central.release_manifest(name, number)
         texts = PREVIEW_TEXTS[language_of(request)]
         return _page(request, name, data, variant, texts["preview_title_release"], number, "")
@@ -137,6 +137,8 @@ def _number(text: str, what: str) -> int:
 
 
 def _variant(lang: str, screen: str) -> Variant:
+    """The language and screen a preview is drawn in; a link without ``?lang=`` shows the reader's own
+    console language (az or en) first, and ru stays one click away."""
     variant = Variant.parse(lang, screen)
     if variant is None:
         raise Invalid(

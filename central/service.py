@@ -4,7 +4,8 @@ The web API (``central.api``), the console (``central.console``) and the command
 the work is done in the rooms: :mod:`central.publishing` (channels, blobs, releases),
 :mod:`central.drafts` (proposals only the admin's key approves), :mod:`central.fleet` (reports,
 kiosks, totals), :mod:`central.accounts` (tokens, users, revocation: ``self.accounts``) and
-:mod:`central.media` (the media library uploaded in the console: ``self.media``). Each raises a
+:mod:`central.media` (the media library uploaded in the console: ``self.media``) and
+:mod:`central.working_copy` (the content the console edits: ``self.copies``). Each raises a
 :class:`~central.errors.CentralError` whose kind the HTTP edge maps to a status.
 """
 
@@ -22,8 +23,11 @@ from central.drafts import Drafts
 from central.errors import CentralError, Conflict
 from central.fleet import DEFAULT_RATED_POWER_W, Fleet
 from central.media import MediaLibrary
+from central.media_choices import channel_blobs
 from central.models import Kiosk
 from central.publishing import Publishing, ReleaseNotifier, check_name
+from central.working_copy import WorkingCopies
+from kiosk.content.source import media_fields
 from kiosk.wire import NetworkTotals, ReportBatch, ReportReceipt
 
 __all__ = ["Central", "CentralError", "ReleaseNotifier"]
@@ -55,6 +59,9 @@ class Central:
         self.max_blob_bytes = max_blob_bytes
         self.accounts = Accounts(database, self._now)
         self.media = MediaLibrary(self.publishing, database, self._now, work_dir=data_dir / "uploads")
+        self.copies = WorkingCopies(
+            database, self.publishing, self.drafting, self._now, lambda channel: channel_blobs(self, channel)
+        )
 
     def _now(self) -> datetime:
         return self.clock()
@@ -104,6 +111,28 @@ class Central:
 
     def release_signature(self, channel: str, number: int) -> bytes:
         return self.publishing.release_signature(channel, number)
+
+    def working_copy(self, channel: str) -> dict[str, Any]:
+        """The console's working copy for ``kioskctl pull --working-copy``: its document (media named by
+        sha256), the release it was taken from, who changed it when, and the blobs it names."""
+        copy = self.copies.current(channel)
+        known = self.copies.media(channel)
+        refs = {table[name] for _key, table, name in media_fields(copy.document)}
+        return {
+            "channel": channel,
+            "base_release": copy.base_release,
+            "active_release": copy.active_release,
+            "revision": copy.revision,
+            "updated": copy.updated.isoformat() if copy.updated else None,
+            "updated_by": copy.updated_by,
+            "draft": copy.draft_id,
+            "content": copy.document,
+            "blobs": {
+                sha: {"size": known[sha].size, "type": known[sha].media_type}
+                for sha in sorted(refs)
+                if sha in known
+            },
+        }
 
     # --- drafts ----------------------------------------------------------------------------------
     def propose_rollback(self, channel: str, number: int, *, by: str) -> int:

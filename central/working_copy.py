@@ -198,8 +198,11 @@ class WorkingCopies:
             row.updated, row.updated_by = self.clock(), by[:128]
             return self._copy(channel, row, active)
 
-    def open_draft(self, channel: str, draft_id: int, *, by: str) -> Copy:
-        """Put a pending content draft back into the working copy; proposing again supersedes it."""
+    def open_draft(self, channel: str, draft_id: int, *, by: str, since: str | None = None) -> Copy:
+        """Put a pending content draft back into the working copy; proposing again supersedes it.
+
+        It replaces the whole copy, so a colleague's edits saved after ``since`` (the revision the draft
+        page was drawn with) must stop it: Stale, and the copy stays as it is."""
         active = self.publishing.active_manifest(channel)
         self.drafts.pending_draft(channel, draft_id)  # NotFound / Conflict unless pending here
         with self.database.session() as session:
@@ -211,7 +214,8 @@ class WorkingCopies:
                     f"draft {draft_id} is a {draft.kind} draft: only content drafts open for editing"
                 )
             content = parse_manifest(draft.manifest).content
-            row = self._row(session, channel, active)
+            row = self._row(session, channel, active, lock=True)
+            self._same(channel, row, active, since)
             row.document, row.base_release, row.draft_id = _dump(dict(content)), params.base_release, draft_id
             row.updated, row.updated_by = self.clock(), by[:128]
             return self._copy(channel, row, active)

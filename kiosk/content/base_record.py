@@ -19,8 +19,14 @@ MAX_BASE_FILE = 64 * 1024
 
 def record_base(folder: Path, channel: str, manifest: Manifest) -> None:
     """Remember in ``folder`` that its content is ``manifest``'s release of ``channel``."""
+    record_release(folder, channel, manifest.release, manifest.digest)
+
+
+def record_release(folder: Path, channel: str, release: int, digest: str) -> None:
+    """Remember in ``folder`` that its content starts from ``release`` of ``channel`` (its manifest's
+    sha256 ``digest``): the release itself, or the one a console working copy was taken from."""
     bases = read_bases(folder)
-    bases[channel] = {"release": manifest.release, "manifest_sha256": manifest.digest}
+    bases[channel] = {"release": release, "manifest_sha256": digest}
     text = json.dumps({"channels": bases}, indent=2, sort_keys=True) + "\n"
     write_atomically(folder / BASE_FILE, text.encode("utf-8"))
 

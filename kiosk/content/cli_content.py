@@ -57,10 +57,18 @@ def add_content_commands(subparsers: Any) -> None:
     )
     publish.set_defaults(run=cmd_publish)
 
-    pull = subparsers.add_parser("pull", help="write a release of a central server's channel to a folder")
+    pull = subparsers.add_parser(
+        "pull", help="write a release, or the console's working copy, of a server's channel to a folder"
+    )
     pull.add_argument("url", metavar="URL", help="the channel: https://server/channels/NAME")
     pull.add_argument("folder", metavar="DIR", help="the content source folder to write (new or empty)")
-    pull.add_argument("--release", type=int, metavar="N", help="which release (default: the active one)")
+    which = pull.add_mutually_exclusive_group()
+    which.add_argument("--release", type=int, metavar="N", help="which release (default: the active one)")
+    which.add_argument(
+        "--working-copy",
+        action="store_true",
+        help="the console's working copy instead of a release (not signed; edits not yet approved)",
+    )
     pull.add_argument(
         "--key-pub", metavar="FILE", help="the channel's content.pub: refuse a release it did not sign"
     )
@@ -192,12 +200,32 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
     client = CentralClient(args.url, read_token(args.token_file))
     public_key = load_public_key(Path(args.key_pub)) if args.key_pub else None
-    report = pull(client, Path(args.folder), release=args.release, public_key=public_key, force=args.force)
-    checked = "signature checked" if report.verified else "signature NOT checked (add --key-pub content.pub)"
-    print(
-        f"Pulled release {report.release} into {report.folder}: content.toml and {report.files} media "
-        f"files ({report.bytes} bytes), each checked against its sha256; {checked}"
+    report = pull(
+        client,
+        Path(args.folder),
+        release=args.release,
+        public_key=public_key,
+        force=args.force,
+        working_copy=args.working_copy,
     )
+    files = f"content.toml and {report.files} media files ({report.bytes} bytes)"
+    files += ", each checked against its sha256"
+    origin = report.working_copy
+    if origin is not None:
+        from kiosk.content.diff import shown
+        from kiosk.content.pull import taken_from
+
+        when = origin.updated.isoformat(timespec="seconds") if origin.updated else "(never edited)"
+        by = f" by {shown(origin.updated_by)}" if origin.updated_by else ""
+        print(
+            f"Pulled the console's working copy into {report.folder}: {files}. Not signed: the console's "
+            f"working copy as of {when}{by}, {taken_from(report.release)}; nobody has approved it yet"
+        )
+        if origin.draft is not None:
+            print(f"Note: it is pending as draft {origin.draft}; publishing this folder supersedes it")
+    else:
+        checked = "signature checked" if report.verified else "signature NOT checked (add --key-pub FILE)"
+        print(f"Pulled release {report.release} into {report.folder}: {files}; {checked}")
     for problem in report.problems:
         print(f"Note: kioskctl validate will say: {problem}")
     return 0

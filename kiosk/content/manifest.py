@@ -121,18 +121,7 @@ def parse_manifest(data: bytes, *, where: str = MANIFEST_FILE) -> Manifest:
     """Check manifest bytes against the schema; ContentError names every problem found."""
     if len(data) > MAX_MANIFEST_BYTES:
         raise ContentError(f"{where}: {len(data)} bytes, more than the {MAX_MANIFEST_BYTES} allowed")
-    try:
-        raw = json.loads(
-            data.decode("utf-8"),
-            parse_constant=_reject_constant,
-            parse_float=_finite_float,
-            object_pairs_hook=_unique_keys,
-        )
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ContentError(f"{where}: not valid JSON: {str(exc)[:300]}") from exc
-    if not isinstance(raw, dict):
-        raise ContentError(f"{where}: expected a JSON object")
-    _check_tree(raw, where)
+    raw = load_json_object(data, where=where)
     problems: list[str] = []
     for key in raw:
         if key not in _KEYS:
@@ -169,6 +158,24 @@ def parse_manifest(data: bytes, *, where: str = MANIFEST_FILE) -> Manifest:
     manifest = Manifest(release, created, expires, content, blobs, hashlib.sha256(data).hexdigest())
     content_of(manifest, None, where=where)
     return manifest
+
+
+def load_json_object(data: bytes, *, where: str) -> dict[str, Any]:
+    """A JSON object as strictly as a manifest is read: no NaN or infinite numbers, no duplicate keys,
+    no nesting past MAX_DEPTH, no unpaired surrogates; ContentError otherwise."""
+    try:
+        raw = json.loads(
+            data.decode("utf-8"),
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ContentError(f"{where}: not valid JSON: {str(exc)[:300]}") from exc
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: expected a JSON object")
+    _check_tree(raw, where)
+    return raw
 
 
 def content_of(manifest: Manifest, centre: str | None, *, where: str = MANIFEST_FILE) -> Content:

@@ -7,13 +7,15 @@ beside the target that is moved into place only when complete. The folder rememb
 came from (:mod:`kiosk.content.base_record`), so a later publish can tell the admin's edits from work
 done since.
 
-A second place to pull from, the console's working copy (``--working-copy``, on the console-editor
-branch), plugs in at :func:`pull`'s ``fetch`` step: a document and its blobs, without a signature.
+The console's working copy (``--working-copy``) is pulled the same way from a document and its blob
+table, with no signature to check: the answer is turned into a manifest and read by the kiosk's own
+parser before anything is written, and the folder records the release the copy was taken from.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -21,20 +23,30 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.atomic_file import write_atomically
-from kiosk.content.base_record import record_base
-from kiosk.content.manifest import BlobInfo, parse_manifest
+from kiosk.content.base_record import record_release
+from kiosk.content.diff import shown
+from kiosk.content.manifest import (
+    MANIFEST_FORMAT,
+    MAX_MANIFEST_BYTES,
+    BlobInfo,
+    Manifest,
+    load_json_object,
+    parse_manifest,
+)
 from kiosk.content.publish import IMAGE_TYPES, SUBTITLE_TYPES, VIDEO_TYPES, allowed_types, check_source
 from kiosk.content.remote import CentralClient
 from kiosk.content.signing import verify
 from kiosk.content.source import CONTENT_FILE, media_fields
 from kiosk.content.toml_writer import dumps_toml
 from kiosk.errors import ContentError
+from kiosk.wire import MAX_RELEASE, TimeRangeError, parse_aware
 
 BLOB_SECONDS = 30.0
 BLOB_BYTES_PER_SECOND = 128 * 1024
@@ -48,6 +60,23 @@ _EXTENSIONS = {
 }
 _ROLE = re.compile(r"^(services|videos)\[(\d+)\]\.(icon|image|file|poster|subtitles\.([a-z]{2}))$")
 _ROLE_FOLDERS = {"icon": "icons", "image": "images", "file": "videos", "poster": "posters"}
+MAX_WORKING_COPY_BYTES = MAX_MANIFEST_BYTES
+"""The working copy's answer may be as large as a release's manifest, no larger."""
+_REVISION = re.compile(r"\A[0-9a-f]{1,64}\Z")
+_WORKING_COPY = "the console's working copy"
+
+
+@dataclass(frozen=True)
+class WorkingCopyOrigin:
+    """What the server says about the working copy it sent: nothing of it is signed."""
+
+    base_release: int
+    """The release it was taken from (0: the channel had none)."""
+    updated: datetime | None
+    updated_by: str
+    revision: str
+    draft: int | None
+    """The pending draft it was proposed as or reopened from, if any."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +90,8 @@ class PullReport:
     verified: bool
     problems: tuple[str, ...]
     """What ``kioskctl validate`` would say about the folder (empty for any release a folder made)."""
+    working_copy: WorkingCopyOrigin | None = None
+    """Set when the console's working copy was pulled (then ``release`` is the one it was taken from)."""
 
 
 def pull(
@@ -70,28 +101,36 @@ def pull(
     release: int | None = None,
     public_key: Ed25519PublicKey | None = None,
     force: bool = False,
+    working_copy: bool = False,
 ) -> PullReport:
-    """Write release ``release`` (default: the active one) of ``client``'s channel into ``folder``."""
+    """Write release ``release`` (default: the active one) of ``client``'s channel into ``folder``, or
+    with ``working_copy`` the console's working copy (unsigned: ``release`` and ``public_key`` unused)."""
     _check_target(folder, force)
-    number = client.active_release() if release is None else release
-    if number < 1:
-        raise ContentError(f"{client.channel.files()}: the channel has no release yet, so nothing to pull")
-    data, signature = client.release_files(number)
-    if public_key is not None:
-        try:
-            verify(public_key, data, signature)
-        except ContentError as exc:
+    origin: WorkingCopyOrigin | None = None
+    if working_copy:
+        if release is not None or public_key is not None:
             raise ContentError(
-                f"release {number}: not signed by the key given with --key-pub ({exc}); nothing written"
-            ) from exc
-    manifest = parse_manifest(data, where=f"release {number}")
+                "--working-copy: the console's working copy is not a release and has no signature; "
+                "leave out --release and --key-pub"
+            )
+        manifest, origin = read_working_copy(client.working_copy(MAX_WORKING_COPY_BYTES))
+        number = origin.base_release
+        header = (
+            f"NOT SIGNED: the console's working copy of {client.channel.files()} as of "
+            f"{_when(origin.updated)}, {taken_from(number)}.\n"
+            "Written by kioskctl pull --working-copy; edit it, then: kioskctl validate DIR, "
+            "kioskctl publish DIR --to URL"
+        )
+    else:
+        number, manifest = _release(client, release, public_key)
+        header = (
+            f"Release {number} of {client.channel.files()}, made {manifest.created.isoformat()}.\n"
+            f"Written by kioskctl pull; edit it, then: kioskctl validate DIR, kioskctl publish DIR --to URL"
+        )
     document = json.loads(json.dumps(manifest.content))
     files = _media_names(document, manifest.blobs)
-    header = (
-        f"Release {number} of {client.channel.files()}, made {manifest.created.isoformat()}.\n"
-        f"Written by kioskctl pull; edit it, then: kioskctl validate DIR, kioskctl publish DIR --to URL"
-    )
     text = dumps_toml(document, header=header)
+    base_digest = manifest.digest if origin is None else _base_digest(client, number)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.pull-", dir=folder.parent))
     try:
@@ -106,11 +145,94 @@ def pull(
         write_atomically(staging / CONTENT_FILE, text.encode("utf-8"))
         _, found = check_source(staging)
         problems = [problem.replace(str(staging), str(folder)) for problem in found]
-        record_base(staging, client.channel.files(), manifest)
+        if number >= 1:  # a later publish then counts only what the channel changed since that release
+            record_release(staging, client.channel.files(), number, base_digest)
         _move_into(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return PullReport(number, folder, len(files), total, public_key is not None, tuple(problems))
+    verified = public_key is not None
+    return PullReport(number, folder, len(files), total, verified, tuple(problems), origin)
+
+
+def _release(
+    client: CentralClient, release: int | None, public_key: Ed25519PublicKey | None
+) -> tuple[int, Manifest]:
+    """Release ``release`` (default: the active one), its signature checked when a key is given."""
+    number = client.active_release() if release is None else release
+    if number < 1:
+        raise ContentError(f"{client.channel.files()}: the channel has no release yet, so nothing to pull")
+    data, signature = client.release_files(number)
+    if public_key is not None:
+        try:
+            verify(public_key, data, signature)
+        except ContentError as exc:
+            raise ContentError(
+                f"release {number}: not signed by the key given with --key-pub ({exc}); nothing written"
+            ) from exc
+    return number, parse_manifest(data, where=f"release {number}")
+
+
+def read_working_copy(data: bytes) -> tuple[Manifest, WorkingCopyOrigin]:
+    """The server's answer checked as strictly as a release: bounded, strict JSON, and its document and
+    blob table read by the kiosk's manifest parser (schema, shas, sizes, media types, finite numbers)."""
+    where = _WORKING_COPY
+    if len(data) > MAX_WORKING_COPY_BYTES:
+        raise ContentError(f"{where}: more than the {MAX_WORKING_COPY_BYTES} bytes a release may have")
+    raw = load_json_object(data, where=where)
+    base = raw.get("base_release")
+    if isinstance(base, bool) or not isinstance(base, int) or not 0 <= base <= MAX_RELEASE:
+        raise ContentError(f"{where}: base_release: expected a release number, got {shown(str(base))[:40]}")
+    revision = raw.get("revision")
+    if not isinstance(revision, str) or not _REVISION.match(revision):
+        raise ContentError(f"{where}: revision: expected up to 64 hex digits")
+    who = raw.get("updated_by", "")
+    if not isinstance(who, str) or len(who) > 128:
+        raise ContentError(f"{where}: updated_by: expected a name of at most 128 characters")
+    draft = raw.get("draft")
+    bad_draft = isinstance(draft, bool) or not isinstance(draft, int) or not 0 < draft <= MAX_RELEASE
+    if draft is not None and bad_draft:
+        raise ContentError(f"{where}: draft: expected a draft number or null")
+    updated = raw.get("updated")
+    when: datetime | None = None
+    if updated is not None:
+        try:
+            if not isinstance(updated, str):
+                raise ValueError(updated)
+            when = parse_aware(updated, "updated")
+        except (TimeRangeError, ValueError) as exc:
+            raise ContentError(f"{where}: updated: expected a date and time with offset") from exc
+    now = datetime.now(UTC).replace(microsecond=0)
+    as_manifest = {
+        "format": MANIFEST_FORMAT,
+        "release": max(base, 1),
+        "created": now.isoformat(),
+        "expires": (now + timedelta(days=1)).isoformat(),
+        "content": raw.get("content"),
+        "blobs": raw.get("blobs"),
+    }
+    encoded = json.dumps(as_manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    manifest = parse_manifest(encoded.encode("utf-8"), where=where)
+    return manifest, WorkingCopyOrigin(base, when, who, revision, draft)
+
+
+def _base_digest(client: CentralClient, number: int) -> str:
+    """The sha256 of the release a working copy was taken from, for the folder's record ("" if gone)."""
+    if number < 1:
+        return ""
+    try:
+        data, _signature = client.release_files(number)
+    except ContentError:
+        return ""
+    return hashlib.sha256(data).hexdigest()
+
+
+def taken_from(release: int) -> str:
+    """Where a working copy started, as the command's output and the folder's header say it."""
+    return f"taken from release {release}" if release else "started before the channel's first release"
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "(never edited)"
 
 
 def _check_target(folder: Path, force: bool) -> None:

@@ -160,6 +160,12 @@ class CentralClient:
                 found.append(self._http.read_limited(response, limit))
         return found[0], found[1]
 
+    def working_copy(self, limit: int) -> bytes:
+        """The console's working copy as the server answers it (JSON, unsigned), at most ``limit`` bytes;
+        :mod:`kiosk.content.pull` checks it as strictly as a release."""
+        with self._http.open_stream(self.channel.api("working-copy")) as response:
+            return self._http.read_limited(response, limit)
+
     def fetch_blob(self, sha: str, size: int, dest: Path, *, deadline: float | None = None) -> None:
         """Download a channel blob to ``dest``, refusing more bytes than promised or another sha256, and
         giving up at ``deadline`` (``time.monotonic()``) so a trickling server cannot hold it forever."""

@@ -23,7 +23,7 @@ from schemathesis.openapi import from_dict
 from tests.central.conftest import Fleet, make_fleet
 from tests.central.test_api import auth, published
 
-EXAMPLES = 20  # per operation (valid and invalid data mixed); 16 operations, about 20 s in all
+EXAMPLES = 20  # per operation (valid and invalid data mixed); 17 operations, about 20 s in all
 BUDGET_S = 30.0  # the fuzzing itself; the server starts in about a second
 
 

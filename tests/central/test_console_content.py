@@ -68,6 +68,14 @@ def on_overview(browser: requests.Session, fleet: Fleet, path: str, **data: str)
     return browser.post(content_url(fleet, path), data=fields, allow_redirects=False, timeout=10)
 
 
+def reopen(browser: requests.Session, fleet: Fleet, draft_id: int) -> requests.Response:
+    """ "Open in the working copy" pressed on the draft's page, with the revision that page was drawn with."""
+    url = f"{fleet.server.url}/console/channels/main/drafts/{draft_id}"
+    page = browser.get(url, timeout=5).text
+    fields = {"csrf": csrf_of(page), "revision": revision_of(page)}
+    return browser.post(f"{url}/edit", data=fields, allow_redirects=False, timeout=10)
+
+
 def edit_service(browser: requests.Session, fleet: Fleet, item: str, **changes: str) -> requests.Response:
     page = browser.get(content_url(fleet, f"/services/{item}"), timeout=5)
     assert page.status_code == 200, page.text
@@ -204,7 +212,8 @@ def test_a_discarded_draft_cannot_be_approved_and_a_draft_reopens_for_editing(co
     reset = on_overview(browser, console, "/reset")
     assert reset.status_code == 303
     assert len(re.findall(r'<tr id="service-', browser.get(content_url(console), timeout=5).text)) == 3
-    opened = browser.post(f"{base}/edit", data={"csrf": csrf}, timeout=5)
+    assert reopen(browser, console, draft["id"]).status_code == 303
+    opened = browser.get(content_url(console), timeout=5)
     assert CONTENT_TEXTS["az"]["content_proposed"].format(id=draft["id"]) in opened.text
     assert re.findall(r'<tr id="service-([^"]+)">', opened.text) == ["item-1", "item-2"]
     assert on_overview(browser, console, "/services/item-2/move", step="up").status_code == 303

@@ -21,7 +21,13 @@ from kiosk.content.remote import CentralClient, approve_drafts
 from tests.central.conftest import Fleet
 from tests.central.test_api import published
 from tests.central.test_console import PASSWORD, csrf_of, log_in
-from tests.central.test_console_content import content_url, form_fields, on_overview, revision_of
+from tests.central.test_console_content import (
+    content_url,
+    form_fields,
+    on_overview,
+    reopen,
+    revision_of,
+)
 
 AZ, EN = CONTENT_TEXTS["az"], CONTENT_TEXTS["en"]
 TEXTS_AZ = TEXTS["az"]
@@ -233,6 +239,27 @@ def test_a_save_built_on_an_older_copy_is_refused_and_keeps_what_the_second_admi
     assert stored["title"]["az"] == "Bob saxladı"
 
 
+def test_reopening_a_draft_over_a_colleagues_newer_edits_is_refused_and_keeps_them(console: Fleet) -> None:
+    console.central.accounts.add_user("bob", PASSWORD)
+    alice, bob = log_in(console), log_in(console, "bob")
+    assert on_overview(alice, console, "/services/item-0/delete").status_code == 303
+    assert on_overview(alice, console, "/propose", note="Drop item 0").status_code == 303
+    [draft] = console.central.drafts("main")
+    url = f"{console.server.url}/console/channels/main/drafts/{draft['id']}"
+    alice_page = alice.get(url, timeout=5).text  # drawn before Bob's edit
+
+    assert on_overview(bob, console, "/services/item-2/move", step="up").status_code == 303  # not proposed
+    fields = {"csrf": csrf_of(alice_page), "revision": revision_of(alice_page)}
+    refused = alice.post(f"{url}/edit", data=fields, allow_redirects=False, timeout=5)
+    assert refused.status_code == 409
+    notice = AZ["stale_action"].format(who="console:bob", when=last_change(console))
+    assert html.escape(notice, quote=False) in refused.text
+    assert [s["id"] for s in document(console)["services"]] == ["item-2", "item-1"]  # Bob's order kept
+
+    assert reopen(alice, console, draft["id"]).status_code == 303  # drawn again, knowing Bob's edit: a choice
+    assert [s["id"] for s in document(console)["services"]] == ["item-1", "item-2"]
+
+
 def test_the_compare_page_shows_published_superseded_and_discarded_drafts_against_a_named_release(
     console: Fleet,
 ) -> None:
@@ -241,7 +268,7 @@ def test_the_compare_page_shows_published_superseded_and_discarded_drafts_agains
     assert on_overview(browser, console, "/propose", note="Drop item 0").status_code == 303
     [first] = console.central.drafts("main")
     url = f"{console.server.url}/console/channels/main/drafts"
-    browser.post(f"{url}/{first['id']}/edit", data={"csrf": csrf_of(browser.get(url[:-7], timeout=5).text)})
+    assert reopen(browser, console, first["id"]).status_code == 303
     assert on_overview(browser, console, "/services/item-1/move", step="up").status_code == 303
     assert on_overview(browser, console, "/propose", note="Drop item 0, item 2 first").status_code == 303
     [second] = console.central.drafts("main")

@@ -392,3 +392,24 @@ def test_the_config_names_the_preview_python_and_refuses_nonsense(tmp_path: Path
         config.write_text(f'[server]\ndata = "data"\n[preview]\n{table}\n', encoding="utf-8")
         with pytest.raises(SystemExit, match=re.escape(message)):
             load_settings(argparse.Namespace(config=str(config), command="serve"))
+
+
+def test_a_preview_without_a_language_opens_in_the_readers_console_language(
+    console: Fleet, tmp_path: Path
+) -> None:
+    use_previews(console, PreviewSettings(search=False))
+    browser = log_in(console)
+    draft = announcement_draft(console, tmp_path, browser)
+    url = f"{console.server.url}/console/channels/main/drafts/{draft}/preview"
+
+    def chosen(page: str) -> str:
+        nav = page.split('<nav class="preview-choices"')[1].split("</nav>")[0]
+        [lang] = re.findall(r'class="choice" aria-current="page">([A-Z]{2})</a>', nav)
+        return lang
+
+    assert chosen(browser.get(url, timeout=5).text) == "AZ"  # az, the console's default
+    browser.get(f"{console.server.url}/console/lang/en", timeout=5)
+    assert chosen(browser.get(url, timeout=5).text) == "EN"
+    release = f"{console.server.url}/console/channels/main/releases/1/preview"
+    assert chosen(browser.get(release, timeout=5).text) == "EN"
+    assert chosen(browser.get(f"{url}?lang=ru", timeout=5).text) == "RU"  # the kiosk's third language
