@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from kiosk.config import Settings
 from kiosk.energy.equivalents import EquivalentFactors, Equivalents
 from kiosk.energy.history import EnergyHistory
-from kiosk.energy.ledger import EnergyLedger, LedgerUpdate
+from kiosk.energy.ledger import EnergyLedger, FeedLedger, LedgerUpdate
 from kiosk.energy.reading import DeviceState, EnergyReading, Source
 from kiosk.energy.simulator import ClearSkySource, clear_sky_hours
 from kiosk.energy.sources import make_device_source, make_network_source, make_source, make_sources
@@ -129,6 +129,8 @@ class EnergyService:
 
     ``sources`` is one source, or several by name (a whole site: figures are summed). ``poll_once()``
     blocks (run it in a worker thread); ``current()`` and ``history`` may be used from any thread.
+    ``ledger`` accounts each source: a meter's ``EnergyLedger``, or ``FeedLedger`` for totals accounted
+    elsewhere (the network of centres).
     """
 
     def __init__(
@@ -143,6 +145,7 @@ class EnergyService:
         factors: EquivalentFactors | None = None,
         gap_limit: timedelta = timedelta(minutes=15),
         location: tuple[float, float] | None = (40.4, 49.87),
+        ledger: type[EnergyLedger] = EnergyLedger,
     ) -> None:
         named: dict[str, Source] = dict(sources) if isinstance(sources, Mapping) else {sources.name: sources}
         if not named:
@@ -166,14 +169,14 @@ class EnergyService:
         self.devices: list[_Device] = []
         for name, source in named.items():
             key = None if single else name
-            ledger = EnergyLedger(
+            accounts = ledger(
                 self.zone,
                 rated_power_w=rated_power_w,
                 gap_limit=gap_limit,
                 state=self.history.load_state(key),
                 daylight=daylight,
             )
-            self.devices.append(_Device(name, source, ledger, key, DeviceSnapshot(name, STARTING)))
+            self.devices.append(_Device(name, source, accounts, key, DeviceSnapshot(name, STARTING)))
         self.dropped = 0
         self._lock = threading.Lock()
         self._last_prune: datetime | None = None
@@ -237,7 +240,8 @@ class EnergyService:
         central_token: str | None = None,
     ) -> EnergyService | None:
         """The service for all centres' totals (``[energy] network_url`` or the ``[central]`` server's),
-        or None when neither is configured."""
+        or None when neither is configured. The server accounts each centre: the totals are shown as it
+        reports them (``FeedLedger``), not checked as one meter's counter."""
         source = make_network_source(
             settings.energy, clock, central=settings.central, central_token=central_token
         )
@@ -254,6 +258,7 @@ class EnergyService:
             factors=EquivalentFactors.from_settings(energy),
             gap_limit=timedelta(minutes=energy.gap_limit_minutes),
             location=None,
+            ledger=FeedLedger,
         )
 
     @property

@@ -11,9 +11,10 @@ import pytest
 
 from kiosk.energy.central import CentralFeedSource
 from kiosk.energy.fronius import POWER_FLOW_PATH, FroniusSource
+from kiosk.energy.ledger import EnergyLedger, FeedLedger
 from kiosk.energy.service import LIVE, OFFLINE, EnergyService
 from kiosk.errors import SourceError
-from kiosk.store.db import open_store
+from kiosk.store.db import Store, open_store
 from tests.conftest import FakeClock
 from tests.kiosk.energy.peers import JsonServer
 
@@ -130,6 +131,54 @@ def test_central_feed_gives_network_totals(server: JsonServer, clock: FakeClock)
     assert reading.read_at == datetime(2026, 6, 21, 8, 59, 30, tzinfo=UTC)
     assert (reading.power_w, reading.energy_total_wh, reading.energy_today_wh) == (812_000.0, 1.2e9, 3.1e6)
     assert source.centres == 27
+
+
+def network_service(
+    server: JsonServer, store: Store, clock: FakeClock, ledger: type[EnergyLedger] = FeedLedger
+) -> EnergyService:
+    """The network's service as ``network_from_settings`` builds it, reading the feed at ``server``."""
+    source = CentralFeedSource(server.url, name="network", clock=clock)
+    return EnergyService(source, store, rated_power_w=10e6, clock=clock, location=None, ledger=ledger)
+
+
+def test_network_feed_without_a_day_figure_counts_growth_not_a_centre_joining_or_leaving(
+    server: JsonServer, clock: FakeClock, data_dir: Path
+) -> None:
+    network = network_service(server, open_store(data_dir), clock)
+    totals = [1.2e9, 1.2e9 + 50_000.0, 1.2e9 + 90_954_748.0, 1.2e9 + 70_954_748.0]
+    shown = []
+    for total in totals:  # 600 kW for 5 min; a centre joins; a centre leaves
+        server.body = {"power_w": 600_000.0, "energy_total_wh": total, "centres": 27}
+        snap = network.poll_once()
+        shown.append((snap.state, snap.energy_total_wh, snap.energy_today_wh))
+        clock.advance(minutes=5)
+    assert shown == [
+        (LIVE, 1.2e9, 0.0),
+        (LIVE, 1.2e9 + 50_000.0, 50_000.0),
+        (LIVE, 1.2e9 + 90_954_748.0, 50_000.0),
+        (LIVE, 1.2e9 + 70_954_748.0, 50_000.0),
+    ]
+    assert network.dropped == 0
+
+
+def test_a_network_total_saved_by_a_meters_accounting_heals_at_once(
+    server: JsonServer, clock: FakeClock, data_dir: Path
+) -> None:
+    store = open_store(data_dir)
+    old = network_service(server, store, clock, ledger=EnergyLedger)
+    server.body = {"power_w": 0.0, "energy_total_wh": 0.0, "energy_today_wh": 0.0, "centres": 0}
+    old.poll_once()
+    server.body = {"power_w": 1500.0, "energy_total_wh": 90_854_748.0, "energy_today_wh": 4e3, "centres": 1}
+    for _ in range(3):  # the jump is dropped twice, then taken for a reset and re-based to ~0
+        clock.advance(minutes=1)
+        old.poll_once()
+    assert old.current().energy_total_wh == pytest.approx(0.0, abs=100.0)
+
+    healed = network_service(server, store, clock)
+    assert healed.current().energy_total_wh == 90_854_748.0
+    clock.advance(minutes=1)
+    snap = healed.poll_once()
+    assert (snap.energy_total_wh, snap.energy_today_wh) == (90_854_748.0, 4000.0)
 
 
 @pytest.mark.parametrize(
