@@ -5,7 +5,7 @@ or a silent hour loses nothing); a source without one is integrated (trapezoid) 
 gap longer than the configured limit is not bridged, because nobody knows what happened in it.
 A counter that steps backwards or jumps beyond what the plant could produce is a glitch and dropped,
 unless the source keeps counting from the new value: then it was reset, and counting goes on from there.
-A reading without a counter (null at night, not implemented, or 0 after a known count) leaves the last
+A reading without a counter (null at night, not implemented, or 0, which is never a count) leaves the last
 known counter in force, so the lifetime total never drops. Energy of a gap longer than the gap limit that
 spans several days is shared among them by daylight (a clear-sky curve), never into night hours, and the
 day that received such a share is marked estimated.
@@ -136,9 +136,11 @@ class EnergyLedger:
         counter = reading.energy_total_wh
         if counter is not None and (math.isnan(counter) or counter < 0):
             return LedgerUpdate(dropped_reason=f"impossible lifetime energy {counter!r} Wh")
-        if counter == 0.0 and st.last_counter_wh:
-            # A counter that reads 0 after a known count is "not implemented" at night (SunSpec acc32),
-            # not a reset: a replaced inverter counts on from 0 and is caught as a reset below.
+        if counter == 0.0:
+            # A lifetime of 0 is no count: "not implemented" at night (SunSpec acc32), or a logger that
+            # has not read its inverter yet. Taken as a count, the real one after it would be a jump and
+            # then a "reset" re-basing the lifetime to 0; a replaced inverter counts on from 0 and is
+            # caught as a reset below at its first count above 0.
             reading = replace(reading, energy_total_wh=None)
             counter = None
         if counter is not None and st.last_counter_wh is not None and st.last_read_at is not None:

@@ -6,17 +6,21 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from kiosk.energy.central import CentralFeedSource
 from kiosk.energy.fronius import POWER_FLOW_PATH, FroniusSource
-from kiosk.energy.ledger import EnergyLedger, FeedLedger
+from kiosk.energy.history import EnergyHistory
+from kiosk.energy.ledger import EnergyLedger, FeedLedger, LedgerState, LedgerUpdate
 from kiosk.energy.service import LIVE, OFFLINE, EnergyService
 from kiosk.errors import SourceError
 from kiosk.store.db import Store, open_store
 from tests.conftest import FakeClock
 from tests.kiosk.energy.peers import JsonServer
+
+BAKU = ZoneInfo("Asia/Baku")
 
 
 def power_flow(
@@ -165,17 +169,21 @@ def test_a_network_total_saved_by_a_meters_accounting_heals_at_once(
     server: JsonServer, clock: FakeClock, data_dir: Path
 ) -> None:
     store = open_store(data_dir)
-    old = network_service(server, store, clock, ledger=EnergyLedger)
-    server.body = {"power_w": 0.0, "energy_total_wh": 0.0, "energy_today_wh": 0.0, "centres": 0}
-    old.poll_once()
-    server.body = {"power_w": 1500.0, "energy_total_wh": 90_854_748.0, "energy_today_wh": 4e3, "centres": 1}
-    for _ in range(3):  # the jump is dropped twice, then taken for a reset and re-based to ~0
-        clock.advance(minutes=1)
-        old.poll_once()
-    assert old.current().energy_total_wh == pytest.approx(0.0, abs=100.0)
+    # As a meter's ledger saved it after taking a centre joining for a counter reset: re-based to ~0 Wh.
+    rebased = LedgerState(
+        day=clock().astimezone(BAKU).date(),
+        today_wh=0.0,
+        counter_offset_wh=-90_854_748.0,
+        last_read_at=clock(),
+        last_power_w=0.0,
+        last_counter_wh=90_854_748.0,
+    )
+    EnergyHistory(store, "network", BAKU).record(LedgerUpdate(), rebased)
+    assert network_service(server, store, clock, ledger=EnergyLedger).current().energy_total_wh == 0.0
 
     healed = network_service(server, store, clock)
     assert healed.current().energy_total_wh == 90_854_748.0
+    server.body = {"power_w": 1500.0, "energy_total_wh": 90_854_748.0, "energy_today_wh": 4e3, "centres": 1}
     clock.advance(minutes=1)
     snap = healed.poll_once()
     assert (snap.energy_total_wh, snap.energy_today_wh) == (90_854_748.0, 4000.0)
