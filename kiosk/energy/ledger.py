@@ -318,8 +318,11 @@ class FeedLedger(EnergyLedger):
         """The feed's lifetime and today as they are; an old, negative or non-finite reading is dropped."""
         reading = replace(reading, read_at=reading.read_at.astimezone(UTC))
         st = self.state
-        if st.last_read_at is not None and reading.read_at <= st.last_read_at:
-            return LedgerUpdate(dropped_reason=f"reading at {reading.read_at.isoformat()} is not newer")
+        if st.last_read_at is not None and reading.read_at == st.last_read_at:
+            return LedgerUpdate()  # the feed has not changed since: its figures stand, with their age
+        if st.last_read_at is not None and reading.read_at < st.last_read_at:
+            older = f"reading at {reading.read_at.isoformat()} is older than the last"
+            return LedgerUpdate(dropped_reason=older)
         for what, value in (("lifetime", reading.energy_total_wh), ("today's", reading.energy_today_wh)):
             if value is not None and not (math.isfinite(value) and value >= 0):
                 return LedgerUpdate(dropped_reason=f"impossible {what} energy {value!r} Wh")

@@ -282,13 +282,13 @@ class EnergyService:
                 return self.current()
             update = answered[0][1] if len(self.devices) == 1 else self._site_update(answered)
             self.history.record(update, {d.key: d.ledger.state for d in self.devices})
-            read_at = max(u.accepted[-1].read_at for _, u in answered)
+            read_at = max(_read_at(device) for device, _ in answered)
             self._prune_now_and_then(read_at)
             state, detail = site_state(snapshots)
             snapshot = EnergySnapshot(
                 source=self.name,
                 state=state,
-                power_w=sum(u.accepted[-1].power_w for _, u in answered),
+                power_w=sum(device.last.power_w or 0.0 for device, _ in answered),
                 read_at=read_at,
                 dropped=self.dropped,
                 centres=getattr(self.source, "centres", None),
@@ -301,7 +301,10 @@ class EnergyService:
             return self.current()
 
     def _poll_device(self, device: _Device) -> LedgerUpdate | None:
-        """Read and account one device; None (and the device marked offline) when it gave nothing usable."""
+        """Read and account one device; None (and the device marked offline) when it gave nothing usable.
+
+        An update that accepts nothing is a feed repeating its last reading: it answered, its figures stand
+        with their age."""
         try:
             reading = device.source.read()
         except SourceError as exc:
@@ -339,10 +342,9 @@ class EnergyService:
         for _, update in answered:
             for day, wh in update.day_energy_wh.items():
                 days[day] = days.get(day, 0.0) + wh
-        read_at = max(update.accepted[-1].read_at for _, update in answered)
         site = EnergyReading(
-            read_at=read_at,
-            power_w=sum(update.accepted[-1].power_w for _, update in answered),
+            read_at=max(_read_at(device) for device, _ in answered),
+            power_w=sum(device.last.power_w or 0.0 for device, _ in answered),
             energy_total_wh=_sum_known(d.ledger.total_wh() for d in self.devices),
         )
         return LedgerUpdate(accepted=(site,), day_energy_wh=days)
@@ -423,6 +425,12 @@ def checked_reading(reading: EnergyReading, rated_power_w: float) -> tuple[Energ
     if reading.read_at.tzinfo is None:
         return reading, "reading without a time zone"
     return reading, ""
+
+
+def _read_at(device: _Device) -> datetime:
+    """When an answering device's figures were read (a feed repeating itself keeps its first time)."""
+    assert device.last.read_at is not None, "an answering device has a reading"
+    return device.last.read_at
 
 
 def _sum_known(values: Iterable[float | None]) -> float | None:

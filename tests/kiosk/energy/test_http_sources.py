@@ -14,7 +14,7 @@ from kiosk.energy.central import CentralFeedSource
 from kiosk.energy.fronius import POWER_FLOW_PATH, FroniusSource
 from kiosk.energy.history import EnergyHistory
 from kiosk.energy.ledger import EnergyLedger, FeedLedger, LedgerState, LedgerUpdate
-from kiosk.energy.service import LIVE, OFFLINE, EnergyService
+from kiosk.energy.service import LIVE, OFFLINE, STALE, EnergyService
 from kiosk.errors import SourceError
 from kiosk.store.db import Store, open_store
 from tests.conftest import FakeClock
@@ -163,6 +163,28 @@ def test_network_feed_without_a_day_figure_counts_growth_not_a_centre_joining_or
         (LIVE, 1.2e9 + 70_954_748.0, 50_000.0),
     ]
     assert network.dropped == 0
+
+
+def test_a_feed_repeating_its_last_figures_shows_their_age_and_drops_only_older_ones(
+    server: JsonServer, clock: FakeClock, data_dir: Path
+) -> None:
+    network = network_service(server, open_store(data_dir), clock)
+    server.body = {"read_at": "2026-06-21T12:59:30+04:00", "power_w": 812_000.0, "energy_total_wh": 1.2e9}
+    shown = []
+    for seconds in (0, 30, 150):  # the feed updates less often than the kiosk polls it
+        clock.advance(seconds=seconds)
+        snap = network.poll_once()
+        shown.append((snap.state, snap.age_s, snap.power_w, snap.energy_total_wh, snap.dropped))
+    assert shown == [
+        (LIVE, 30.0, 812_000.0, 1.2e9, 0),
+        (LIVE, 60.0, 812_000.0, 1.2e9, 0),
+        (STALE, 210.0, 812_000.0, 1.2e9, 0),  # older than stale_after: said with its age, not "offline"
+    ]
+    server.body = {"read_at": "2026-06-21T12:50:00+04:00", "power_w": 5.0, "energy_total_wh": 1.0}
+    clock.advance(seconds=30)
+    older = network.poll_once()
+    assert (older.state, older.dropped, older.energy_total_wh) == (OFFLINE, 1, 1.2e9)
+    assert "older than the last" in older.error
 
 
 def test_a_network_total_saved_by_a_meters_accounting_heals_at_once(
