@@ -430,7 +430,7 @@ def checked_reading(reading: EnergyReading, rated_power_w: float) -> tuple[Energ
 def _read_at(device: _Device) -> datetime:
     """When an answering device's figures were read (a feed repeating itself keeps its first time)."""
     assert device.last.read_at is not None, "an answering device has a reading"
-    return device.last.read_at
+    return device.last.read_at.astimezone(UTC)
 
 
 def _sum_known(values: Iterable[float | None]) -> float | None:
