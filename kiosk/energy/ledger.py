@@ -5,7 +5,7 @@ or a silent hour loses nothing); a source without one is integrated (trapezoid) 
 gap longer than the configured limit is not bridged, because nobody knows what happened in it.
 A counter that steps backwards or jumps beyond what the plant could produce is a glitch and dropped,
 unless the source keeps counting from the new value: then it was reset, and counting goes on from there.
-A reading without a counter (null at night, not implemented, or 0 after a known count) leaves the last
+A reading without a counter (null at night, not implemented, or 0, which is never a count) leaves the last
 known counter in force, so the lifetime total never drops. Energy of a gap longer than the gap limit that
 spans several days is shared among them by daylight (a clear-sky curve), never into night hours, and the
 day that received such a share is marked estimated.
@@ -136,9 +136,11 @@ class EnergyLedger:
         counter = reading.energy_total_wh
         if counter is not None and (math.isnan(counter) or counter < 0):
             return LedgerUpdate(dropped_reason=f"impossible lifetime energy {counter!r} Wh")
-        if counter == 0.0 and st.last_counter_wh:
-            # A counter that reads 0 after a known count is "not implemented" at night (SunSpec acc32),
-            # not a reset: a replaced inverter counts on from 0 and is caught as a reset below.
+        if counter == 0.0:
+            # A lifetime of 0 is no count: "not implemented" at night (SunSpec acc32), or a logger that
+            # has not read its inverter yet. Taken as a count, the real one after it would be a jump and
+            # then a "reset" re-basing the lifetime to 0; a replaced inverter counts on from 0 and is
+            # caught as a reset below at its first count above 0.
             reading = replace(reading, energy_total_wh=None)
             counter = None
         if counter is not None and st.last_counter_wh is not None and st.last_read_at is not None:
@@ -302,6 +304,54 @@ class EnergyLedger:
         midnight = local_midnight(self.local_day(reading.read_at), self.zone)
         hours = (reading.read_at - midnight).total_seconds() / 3600.0
         return today if today <= 1.2 * self.rated_power_w * (hours + _JUMP_SLACK_HOURS) else 0.0
+
+
+class FeedLedger(EnergyLedger):
+    """Figures accounted elsewhere (the central server's totals of all centres), as the feed reports them.
+
+    A network total is a sum of centres' lifetimes: it steps by a whole centre's lifetime when that centre
+    first reports and falls when one stops, which one meter's checks would drop as a jump or re-base as a
+    reset; the server has already judged each centre against its own rating. Its power is still checked.
+    """
+
+    def apply(self, reading: EnergyReading) -> LedgerUpdate:
+        """The feed's lifetime and today as they are; an old, negative or non-finite reading is dropped."""
+        reading = replace(reading, read_at=reading.read_at.astimezone(UTC))
+        st = self.state
+        if st.last_read_at is not None and reading.read_at == st.last_read_at:
+            return LedgerUpdate()  # the feed has not changed since: its figures stand, with their age
+        if st.last_read_at is not None and reading.read_at < st.last_read_at:
+            older = f"reading at {reading.read_at.isoformat()} is older than the last"
+            return LedgerUpdate(dropped_reason=older)
+        for what, value in (("lifetime", reading.energy_total_wh), ("today's", reading.energy_today_wh)):
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                return LedgerUpdate(dropped_reason=f"impossible {what} energy {value!r} Wh")
+        day = self.local_day(reading.read_at)
+        before = st.today_wh if st.day == day else 0.0
+        total = reading.energy_total_wh
+        if reading.energy_today_wh is not None:
+            today = reading.energy_today_wh
+        elif total is not None and st.last_counter_wh is not None and st.last_read_at is not None:
+            # A feed without its own today: what its total grew by, unless a centre joined (a jump).
+            grown = total - st.last_counter_wh
+            plausible = not self._counter_problem(st.last_counter_wh, st.last_read_at, total, reading.read_at)
+            today = before + (grown if plausible else 0.0)
+        else:
+            today = before
+        self.state = LedgerState(
+            day=day,
+            today_wh=today,
+            accounted_wh=total if total is not None else st.accounted_wh,
+            last_read_at=reading.read_at,
+            last_power_w=reading.power_w,
+            last_counter_wh=total if total is not None else st.last_counter_wh,
+        )
+        energy = {day: today - before} if today != before else {}
+        return LedgerUpdate(accepted=(reading,), day_energy_wh=energy)
+
+    def total_wh(self) -> float | None:
+        """The feed's last lifetime total (a state saved by a meter's ledger may hold an offset: not used)."""
+        return self.state.last_counter_wh
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from kiosk.config import Settings
 from kiosk.energy.equivalents import EquivalentFactors, Equivalents
 from kiosk.energy.history import EnergyHistory
-from kiosk.energy.ledger import EnergyLedger, LedgerUpdate
+from kiosk.energy.ledger import EnergyLedger, FeedLedger, LedgerUpdate
 from kiosk.energy.reading import DeviceState, EnergyReading, Source
 from kiosk.energy.simulator import ClearSkySource, clear_sky_hours
 from kiosk.energy.sources import make_device_source, make_network_source, make_source, make_sources
@@ -130,6 +130,8 @@ class EnergyService:
 
     ``sources`` is one source, or several by name (a whole site: figures are summed). ``poll_once()``
     blocks (run it in a worker thread); ``current()`` and ``history`` may be used from any thread.
+    ``ledger`` accounts each source: a meter's ``EnergyLedger``, or ``FeedLedger`` for totals accounted
+    elsewhere (the network of centres).
     """
 
     def __init__(
@@ -144,6 +146,7 @@ class EnergyService:
         factors: EquivalentFactors | None = None,
         gap_limit: timedelta = timedelta(minutes=15),
         location: tuple[float, float] | None = (40.4, 49.87),
+        ledger: type[EnergyLedger] = EnergyLedger,
     ) -> None:
         named: dict[str, Source] = dict(sources) if isinstance(sources, Mapping) else {sources.name: sources}
         if not named:
@@ -167,14 +170,14 @@ class EnergyService:
         self.devices: list[_Device] = []
         for name, source in named.items():
             key = None if single else name
-            ledger = EnergyLedger(
+            accounts = ledger(
                 self.zone,
                 rated_power_w=rated_power_w,
                 gap_limit=gap_limit,
                 state=self.history.load_state(key),
                 daylight=daylight,
             )
-            self.devices.append(_Device(name, source, ledger, key, DeviceSnapshot(name, STARTING)))
+            self.devices.append(_Device(name, source, accounts, key, DeviceSnapshot(name, STARTING)))
         self.dropped = 0
         self._lock = threading.Lock()
         self._last_prune: datetime | None = None
@@ -238,7 +241,8 @@ class EnergyService:
         central_token: str | None = None,
     ) -> EnergyService | None:
         """The service for all centres' totals (``[energy] network_url`` or the ``[central]`` server's),
-        or None when neither is configured."""
+        or None when neither is configured. The server accounts each centre: the totals are shown as it
+        reports them (``FeedLedger``), not checked as one meter's counter."""
         source = make_network_source(
             settings.energy, clock, central=settings.central, central_token=central_token
         )
@@ -255,6 +259,7 @@ class EnergyService:
             factors=EquivalentFactors.from_settings(energy),
             gap_limit=timedelta(minutes=energy.gap_limit_minutes),
             location=None,
+            ledger=FeedLedger,
         )
 
     @property
@@ -278,13 +283,13 @@ class EnergyService:
                 return self.current()
             update = answered[0][1] if len(self.devices) == 1 else self._site_update(answered)
             self.history.record(update, {d.key: d.ledger.state for d in self.devices})
-            read_at = max(u.accepted[-1].read_at for _, u in answered)
+            read_at = max(_read_at(device) for device, _ in answered)
             self._prune_now_and_then(read_at)
             state, detail = site_state(snapshots)
             snapshot = EnergySnapshot(
                 source=self.name,
                 state=state,
-                power_w=sum(u.accepted[-1].power_w for _, u in answered),
+                power_w=sum(device.last.power_w or 0.0 for device, _ in answered),
                 read_at=read_at,
                 dropped=self.dropped,
                 centres=getattr(self.source, "centres", None),
@@ -297,7 +302,10 @@ class EnergyService:
             return self.current()
 
     def _poll_device(self, device: _Device) -> LedgerUpdate | None:
-        """Read and account one device; None (and the device marked offline) when it gave nothing usable."""
+        """Read and account one device; None (and the device marked offline) when it gave nothing usable.
+
+        An update that accepts nothing is a feed repeating its last reading: it answered, its figures stand
+        with their age."""
         try:
             reading = device.source.read()
         except SourceError as exc:
@@ -348,10 +356,9 @@ class EnergyService:
         for _, update in answered:
             for day, wh in update.day_energy_wh.items():
                 days[day] = days.get(day, 0.0) + wh
-        read_at = max(update.accepted[-1].read_at for _, update in answered)
         site = EnergyReading(
-            read_at=read_at,
-            power_w=sum(update.accepted[-1].power_w for _, update in answered),
+            read_at=max(_read_at(device) for device, _ in answered),
+            power_w=sum(device.last.power_w or 0.0 for device, _ in answered),
             energy_total_wh=_sum_known(d.ledger.total_wh() for d in self.devices),
         )
         return LedgerUpdate(accepted=(site,), day_energy_wh=days)
@@ -432,6 +439,12 @@ def checked_reading(reading: EnergyReading, rated_power_w: float) -> tuple[Energ
     if reading.read_at.tzinfo is None:
         return reading, "reading without a time zone"
     return reading, ""
+
+
+def _read_at(device: _Device) -> datetime:
+    """When an answering device's figures were read (a feed repeating itself keeps its first time)."""
+    assert device.last.read_at is not None, "an answering device has a reading"
+    return device.last.read_at.astimezone(UTC)
 
 
 def _sum_known(values: Iterable[float | None]) -> float | None:

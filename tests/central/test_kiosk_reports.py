@@ -175,3 +175,37 @@ def test_the_network_source_reads_the_servers_totals_with_the_kiosk_token(
     failed = network.poll_once()
     assert failed.state == OFFLINE
     assert "refused access (HTTP 401)" in failed.error and "token" in failed.error
+
+
+def test_a_centre_joining_the_network_adds_its_whole_lifetime_at_once(
+    fleet: Fleet, core: KioskCore, data_dir: Path
+) -> None:
+    """The e2e kiosk's log said "lifetime energy jumped by 90854748 Wh in 0.01 h": a demo centre joining."""
+    assert core.network is not None
+    empty = core.network.poll_once()
+    assert (empty.state, empty.energy_total_wh, empty.centres) == (LIVE, 0.0, 0)
+
+    def report(kiosk: str, total_wh: float, today_wh: float) -> None:
+        def beat() -> Heartbeat:
+            now = datetime.now(UTC)
+            return Heartbeat(new_id(), now, power_w=1.5e3, energy_today_wh=today_wh, energy_total_wh=total_wh)
+
+        reporter = Reporter(Outbox(core.store), fleet.server.url, fleet.kiosk_tokens[kiosk], beat)
+        reporter.record_heartbeat()
+        assert reporter.send_pending().ok
+
+    report("ganja-lobby", 90_854_748.0, 4000.0)  # a demo kiosk's simulated plant, running for years
+    joined = core.network.poll_once()
+    assert (joined.state, joined.dropped, joined.centres) == (LIVE, 0, 1)
+    assert (joined.energy_total_wh, joined.energy_today_wh) == (90_854_748.0, 4000.0)
+
+    report(KIOSK, 2_500_000.0, 1000.0)
+    both = core.network.poll_once()
+    assert (both.energy_total_wh, both.energy_today_wh, both.centres) == (93_354_748.0, 5000.0, 2)
+
+    settings = kiosk_settings(fleet, data_dir / "restarted")
+    token = fleet.kiosk_tokens[KIOSK]
+    restarted = EnergyService.network_from_settings(settings, core.store, central_token=token)
+    assert restarted is not None
+    assert restarted.current().energy_total_wh == 93_354_748.0  # the saved figure, before the first poll
+    assert restarted.poll_once().energy_total_wh == 93_354_748.0

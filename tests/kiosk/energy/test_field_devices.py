@@ -280,3 +280,27 @@ def test_kiosk_off_two_days_shares_the_gap_by_daylight_and_marks_today_estimated
     assert service.poll_once().estimated_today  # all day long
     clock.now = datetime(2026, 6, 25, 0, 5, tzinfo=BAKU).astimezone(UTC)
     assert not service.poll_once().estimated_today  # the next day is counted, not estimated
+
+
+def test_a_zero_lifetime_before_the_first_count_is_no_counter_to_jump_from(
+    server: JsonServer, data_dir: Path
+) -> None:
+    clock = FakeClock(datetime(2021, 10, 7, 10, 0, tzinfo=BAKU))
+    answer = json.loads(recorded("fronius/symo_powerflow_day.json"))
+    site = answer["Body"]["Data"]["Site"]
+    real_total = site["E_Total"]
+    service = EnergyService(
+        FroniusSource(server.url, clock=clock), open_store(data_dir), rated_power_w=10_000, clock=clock
+    )
+    site["E_Total"] = 0  # the kiosk's very first answer: a lifetime of 0, not yet a count
+    server.body = answer
+    first = service.poll_once()
+    site["E_Total"] = real_total  # the recorded answer as the Symo gave it
+    shown = []
+    for _ in range(3):
+        clock.advance(minutes=1)
+        snap = service.poll_once()
+        shown.append((snap.state, snap.energy_total_wh))
+    assert first.state == LIVE
+    assert shown == [(LIVE, 44_188_000.0)] * 3
+    assert service.dropped == 0

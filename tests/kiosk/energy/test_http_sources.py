@@ -6,16 +6,21 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from kiosk.energy.central import CentralFeedSource
 from kiosk.energy.fronius import POWER_FLOW_PATH, FroniusSource
-from kiosk.energy.service import LIVE, OFFLINE, EnergyService
+from kiosk.energy.history import EnergyHistory
+from kiosk.energy.ledger import EnergyLedger, FeedLedger, LedgerState, LedgerUpdate
+from kiosk.energy.service import LIVE, OFFLINE, STALE, EnergyService
 from kiosk.errors import SourceError
-from kiosk.store.db import open_store
+from kiosk.store.db import Store, open_store
 from tests.conftest import FakeClock
 from tests.kiosk.energy.peers import JsonServer
+
+BAKU = ZoneInfo("Asia/Baku")
 
 
 def power_flow(
@@ -130,6 +135,80 @@ def test_central_feed_gives_network_totals(server: JsonServer, clock: FakeClock)
     assert reading.read_at == datetime(2026, 6, 21, 8, 59, 30, tzinfo=UTC)
     assert (reading.power_w, reading.energy_total_wh, reading.energy_today_wh) == (812_000.0, 1.2e9, 3.1e6)
     assert source.centres == 27
+
+
+def network_service(
+    server: JsonServer, store: Store, clock: FakeClock, ledger: type[EnergyLedger] = FeedLedger
+) -> EnergyService:
+    """The network's service as ``network_from_settings`` builds it, reading the feed at ``server``."""
+    source = CentralFeedSource(server.url, name="network", clock=clock)
+    return EnergyService(source, store, rated_power_w=10e6, clock=clock, location=None, ledger=ledger)
+
+
+def test_network_feed_without_a_day_figure_counts_growth_not_a_centre_joining_or_leaving(
+    server: JsonServer, clock: FakeClock, data_dir: Path
+) -> None:
+    network = network_service(server, open_store(data_dir), clock)
+    totals = [1.2e9, 1.2e9 + 50_000.0, 1.2e9 + 90_954_748.0, 1.2e9 + 70_954_748.0]
+    shown = []
+    for total in totals:  # 600 kW for 5 min; a centre joins; a centre leaves
+        server.body = {"power_w": 600_000.0, "energy_total_wh": total, "centres": 27}
+        snap = network.poll_once()
+        shown.append((snap.state, snap.energy_total_wh, snap.energy_today_wh))
+        clock.advance(minutes=5)
+    assert shown == [
+        (LIVE, 1.2e9, 0.0),
+        (LIVE, 1.2e9 + 50_000.0, 50_000.0),
+        (LIVE, 1.2e9 + 90_954_748.0, 50_000.0),
+        (LIVE, 1.2e9 + 70_954_748.0, 50_000.0),
+    ]
+    assert network.dropped == 0
+
+
+def test_a_feed_repeating_its_last_figures_shows_their_age_and_drops_only_older_ones(
+    server: JsonServer, clock: FakeClock, data_dir: Path
+) -> None:
+    network = network_service(server, open_store(data_dir), clock)
+    server.body = {"read_at": "2026-06-21T12:59:30+04:00", "power_w": 812_000.0, "energy_total_wh": 1.2e9}
+    shown = []
+    for seconds in (0, 30, 150):  # the feed updates less often than the kiosk polls it
+        clock.advance(seconds=seconds)
+        snap = network.poll_once()
+        shown.append((snap.state, snap.age_s, snap.power_w, snap.energy_total_wh, snap.dropped))
+    assert shown == [
+        (LIVE, 30.0, 812_000.0, 1.2e9, 0),
+        (LIVE, 60.0, 812_000.0, 1.2e9, 0),
+        (STALE, 210.0, 812_000.0, 1.2e9, 0),  # older than stale_after: said with its age, not "offline"
+    ]
+    server.body = {"read_at": "2026-06-21T12:50:00+04:00", "power_w": 5.0, "energy_total_wh": 1.0}
+    clock.advance(seconds=30)
+    older = network.poll_once()
+    assert (older.state, older.dropped, older.energy_total_wh) == (OFFLINE, 1, 1.2e9)
+    assert "older than the last" in older.error
+
+
+def test_a_network_total_saved_by_a_meters_accounting_heals_at_once(
+    server: JsonServer, clock: FakeClock, data_dir: Path
+) -> None:
+    store = open_store(data_dir)
+    # As a meter's ledger saved it after taking a centre joining for a counter reset: re-based to ~0 Wh.
+    rebased = LedgerState(
+        day=clock().astimezone(BAKU).date(),
+        today_wh=0.0,
+        counter_offset_wh=-90_854_748.0,
+        last_read_at=clock(),
+        last_power_w=0.0,
+        last_counter_wh=90_854_748.0,
+    )
+    EnergyHistory(store, "network", BAKU).record(LedgerUpdate(), rebased)
+    assert network_service(server, store, clock, ledger=EnergyLedger).current().energy_total_wh == 0.0
+
+    healed = network_service(server, store, clock)
+    assert healed.current().energy_total_wh == 90_854_748.0
+    server.body = {"power_w": 1500.0, "energy_total_wh": 90_854_748.0, "energy_today_wh": 4e3, "centres": 1}
+    clock.advance(minutes=1)
+    snap = healed.poll_once()
+    assert (snap.energy_total_wh, snap.energy_today_wh) == (90_854_748.0, 4000.0)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import json
 import math
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -307,3 +308,29 @@ def test_kioskctl_energy_once_reads_a_sleeping_inverter(
     assert main(["energy", "--once", "--config", str(config), "--data-dir", str(data_dir)]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (result["power_w"], result["energy_total_wh"]) == (0.0, 29_479_140.0)
+
+
+def test_an_inverter_swapped_overnight_for_one_with_a_lower_counter_keeps_the_lifetime(
+    simulators: list[SunSpecSimulator], data_dir: Path
+) -> None:
+    clock = FakeClock(datetime(2026, 6, 20, 18, 0, tzinfo=UTC))  # 22:00 in Baku
+    old = running(RecordedDevice("sma-sunnyboy-3.6-night.txt"))
+    source = source_for(old, clock)
+    service = EnergyService(source, open_store(data_dir), rated_power_w=5000, clock=clock)
+    night = service.poll_once()
+    assert (night.state, night.energy_total_wh) == (SLEEPING, 29_479_140.0)
+    old.stop()
+    source.close()
+    new = RecordedDevice("solaredge-2019.txt")  # its counter: 17,679 Wh
+    new.port = old.port  # the same address, as the installer configures the replacement
+    simulators.append(running(new))
+    clock.advance(hours=12)  # 10:00, producing
+    shown = []
+    for _ in range(3):
+        snap = service.poll_once()
+        shown.append((snap.state, snap.energy_total_wh))
+        clock.advance(minutes=5)
+    assert shown == [(OFFLINE, 29_479_140.0)] * 2 + [(LIVE, 29_479_140.0)]  # a reset after 3 readings
+    assert service.dropped == 2
+    assert service.current().power_w == pytest.approx(509.2)
+    source.close()
