@@ -92,7 +92,10 @@ class Fleet:
                 if kiosk.report_at is None or latest.at >= kiosk.report_at:
                     kiosk.report_at = latest.at
                     for key in _LATEST:
-                        setattr(kiosk, key, getattr(latest, key))
+                        value = getattr(latest, key)
+                        if key == "energy_total_wh" and value is None:
+                            continue  # a lifetime not read yet or not believed: the last one known stays
+                        setattr(kiosk, key, value)
                     kiosk.reading_at = latest.reading_at or latest.at
                     kiosk.doubt = doubt
             screenshot = kiosk.screenshot_requested

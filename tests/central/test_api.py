@@ -194,6 +194,18 @@ def test_network_totals_count_each_centre_once(any_fleet: Fleet) -> None:
     assert totals["power_w"] == 2000.0  # Ganja's reading is two hours old: no power now
     assert totals["energy_total_wh"] == 9e6 + 1e6
 
+    later = datetime.now(UTC)  # Ganja's kiosk restarted: its first heartbeat has no lifetime read yet
+    requests.post(
+        f"{any_fleet.server.url}/api/kiosk/reports",
+        json={"heartbeats": [heartbeat(later, reading_at=later.isoformat(), power_w=0.0)]},
+        headers=auth(any_fleet.kiosk_tokens["ganja-lobby"]),
+        timeout=5,
+    ).raise_for_status()
+    again = requests.get(
+        f"{any_fleet.server.url}/api/network", headers=auth(any_fleet.kiosk_tokens["ganja-lobby"]), timeout=5
+    ).json()
+    assert again["energy_total_wh"] == 9e6 + 1e6  # its lifetime so far still counts: no dip
+
 
 def test_rollback_is_a_draft_only_the_admins_key_can_publish(any_fleet: Fleet, tmp_path: Path) -> None:
     client = CentralClient(any_fleet.server.channel_url(), any_fleet.admin_token)
