@@ -24,6 +24,7 @@ from central.fleet import DEFAULT_RATED_POWER_W, Fleet
 from central.media import MediaLibrary
 from central.models import Kiosk
 from central.publishing import Publishing, ReleaseNotifier, check_name
+from central.served_files import sweep_temporaries, temporary_folders
 from kiosk.wire import NetworkTotals, ReportBatch, ReportReceipt
 
 __all__ = ["Central", "CentralError", "ReleaseNotifier"]
@@ -86,6 +87,12 @@ class Central:
 
     def channel_release(self, name: str) -> int:
         return self.publishing.channel_release(name)
+
+    def reconcile(self) -> None:
+        """At server start: every channel serves the database's active release, and what a killed
+        process left half-written (staged releases, uploads) no longer fills the disk."""
+        self.publishing.reconcile()
+        sweep_temporaries(temporary_folders(self.channels_dir, self.media.work_dir))
 
     def missing_blobs(self, channel: str, blobs: Mapping[str, int]) -> list[str]:
         return self.publishing.missing_blobs(channel, blobs)
