@@ -23,7 +23,16 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from central.db import Database
-from central.errors import CentralError, Conflict, Invalid, NotFound, Rejected, TooLarge, Unavailable
+from central.errors import (
+    CentralError,
+    Conflict,
+    Invalid,
+    NotFound,
+    Rejected,
+    StorageFull,
+    TooLarge,
+    Unavailable,
+)
 from central.models import Channel, Draft, Release
 from central.served_files import StagedRelease, restore, stage_release, storage_errors
 from kiosk.content.manifest import BLOBS_DIR, Manifest, content_of, parse_manifest
@@ -151,8 +160,13 @@ class Publishing:
             if digest.hexdigest() != sha:
                 raise Invalid(f"blob {sha}: its content hashes to {digest.hexdigest()}")
 
-        with storage_errors(f"blob {sha} of channel {channel}"):
-            write_blob(target, fill)
+        try:
+            with storage_errors(f"blob {sha} of channel {channel}"):
+                write_blob(target, fill)
+        except StorageFull:
+            for _chunk in chunks:  # read the rest (bounded by the route), so the client reads why
+                pass
+            raise
         return True
 
     def publish(self, channel: str, manifest: bytes, signature: bytes, *, by: str, note: str = "") -> int:
