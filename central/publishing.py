@@ -249,8 +249,10 @@ class Publishing:
             active = session.scalar(
                 select(Release).where(Release.channel_id == row.id, Release.number == row.release)
             )
-            if active is not None:
-                manifest, signature = bytes(active.manifest), bytes(active.signature)
+            if active is None:  # the database contradicts itself: better the files than nothing
+                log.error("Channel %s: release %d is active but not in the database", row.name, row.release)
+                return False
+            manifest, signature = bytes(active.manifest), bytes(active.signature)
         return restore(row.name, self.channel_dir(row.name), row.release, manifest, signature)
 
     def activate(
