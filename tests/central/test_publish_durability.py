@@ -281,3 +281,29 @@ def test_leftovers_of_a_killed_process_are_swept_once_stale(tmp_path: Path) -> N
     assert len(temporaries(tmp_path)) == 3
     assert sweep_temporaries(folders, older_than_s=0) == 3
     assert temporaries(tmp_path) == [] and all(path.read_bytes() == b"served" for path in kept)
+
+
+def test_a_rename_that_fails_after_the_commit_is_answered_and_repaired_at_the_next_start(
+    fleet: Fleet, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    publish_remote(simple_source(tmp_path / "source", count=1), fleet.key, client_of(fleet))
+    manifest_file = folder_of(fleet) / "manifest.json"
+    # An immutable manifest (an operator's chattr) makes the rename fail after the commit, as a crash
+    # between the two renames would leave it: the new signature beside the old manifest.
+    locked = subprocess.run(["chattr", "+i", str(manifest_file)], capture_output=True, text=True, check=False)
+    if locked.returncode != 0:
+        pytest.skip(f"cannot make a file immutable here (needs root on ext4/xfs): {locked.stderr.strip()}")
+    try:
+        data, signature = next_release(fleet, 2)
+        with pytest.raises(ContentError, match="503: release 2 is saved, but the server could not put"):
+            client_of(fleet).publish_signed(data, signature)
+        assert fleet.central.channel_release("main") == 2
+        assert manifest_file.read_bytes() == database_release(fleet, 1)[0]
+        assert temporaries(folder_of(fleet)) == []
+    finally:
+        subprocess.run(["chattr", "-i", str(manifest_file)], check=True)
+    fleet.server.stop()
+    with caplog.at_level(logging.WARNING, logger="central.served_files"):
+        fleet.server.start()
+    assert served(fleet) == (data, signature) and kiosk_fetch(fleet) == 2
+    assert any("differed from the database's active release 2" in r.getMessage() for r in caplog.records)
