@@ -28,7 +28,7 @@ from kiosk.errors import ContentError
 from tests.central.conftest import Fleet, make_fleet
 from tests.central.server import PostgresCluster
 from tests.central.test_console import PASSWORD, csrf_of, log_in
-from tests.kiosk.content.channel import sha256, simple_source
+from tests.kiosk.content.channel import PNG, sha256, simple_source
 
 FS_BYTES = 4 * 1024 * 1024
 CHANNEL_FILES = ("manifest.json", "manifest.json.sig")
@@ -192,6 +192,13 @@ def test_a_full_channel_disk_refuses_releases_blobs_and_uploads_with_507(
             timeout=10,
         )
         assert uploaded.status_code == 507 and "Serverin diski doludur" in uploaded.text
+        screenshot = requests.put(
+            f"{fleet.server.url}/api/kiosk/screenshot",
+            data=PNG + os.urandom(256 * 1024),
+            headers={"Authorization": f"Bearer {fleet.kiosk_tokens['baku-1-lobby']}"},
+            timeout=10,
+        )
+        assert screenshot.status_code == 507 and "disk is full" in screenshot.json()["error"]
 
         assert not (folder_of(fleet) / "blobs" / sha256(blob)).exists()
         assert temporaries(small_fs) == []
