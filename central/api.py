@@ -35,7 +35,9 @@ from central.errors import (
     Invalid,
     NotFound,
     Rejected,
+    StorageFull,
     TooLarge,
+    Unavailable,
     Unsupported,
 )
 from central.preview import Previews
@@ -63,6 +65,8 @@ STATUS: dict[type[CentralError], int] = {
     TooLarge: 413,
     Unsupported: 415,
     Rejected: 422,
+    Unavailable: 503,
+    StorageFull: 507,
 }
 
 
@@ -157,6 +161,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(central.reconcile)  # the served files say what the database says
         current = central.publishing.current_releases
         async with push_running(hub, central.database.url, current) as listener:
             app.state.listener = listener

@@ -27,7 +27,7 @@ from central.console import PREFIX, SECURITY_HEADERS, Console, Formats, _Console
 from central.console_media_text import MEDIA_TEXTS
 from central.console_text import TEXTS
 from central.errors import CentralError, NotFound
-from central.media import KINDS, MediaItem, MediaRefused, MediaTooLarge, Upload
+from central.media import KINDS, MediaDiskFull, MediaItem, MediaRefused, MediaTooLarge, Upload
 from central.media_probe import CODEC_NAMES
 from central.sessions import ConsoleSession, same_secret
 
@@ -68,6 +68,7 @@ class _FormReader:
         self.upload: Upload | None = None
         self.pending: list[bytes] = []
         self.problem: _UploadRefused | None = None
+        self.disk_full: MediaDiskFull | None = None
         self._header_field = b""
         self._header_value = b""
         self._disposition: dict[bytes, bytes] = {}
@@ -160,7 +161,13 @@ class _FormReader:
             raise self.problem
         if self.pending and self.upload is not None:
             pieces, self.pending = self.pending, []
-            await run_in_threadpool(_write_all, self.upload, pieces)
+            if self.disk_full is not None:
+                return  # the rest is read and dropped, so the browser gets the page, not a reset
+            try:
+                await run_in_threadpool(_write_all, self.upload, pieces)
+            except MediaDiskFull as exc:
+                self.disk_full = exc
+                await run_in_threadpool(self.upload.discard)
 
 
 def _write_all(upload: Upload, pieces: list[bytes]) -> None:
@@ -284,6 +291,8 @@ def media_routes(console: Console) -> APIRouter:
                         if received > largest + FORM_OVERHEAD:
                             raise MediaTooLarge("too_large", limit=_mb(largest))
                         await reader.feed(chunk)
+                    if reader.disk_full is not None:
+                        raise reader.disk_full
             except TimeoutError:
                 return await run_in_threadpool(refused, 408, "media_too_slow", chosen())
             except ClientDisconnect:

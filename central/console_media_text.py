@@ -91,6 +91,10 @@ AZ: dict[str, str] = {
         "Server videonu və şəkli yoxlaya bilmir: ffprobe quraşdırılmayıb. IT əməkdaşına bildirin "
         "(serverdə: apt install ffmpeg və ya ./central.sh yenidən)."
     ),
+    "media_disk_full": (
+        "Serverin diski doludur: fayl saxlanmadı, kiosklar əvvəlki kimi aktiv buraxılışı göstərir. "
+        "IT əməkdaşına bildirin ki, serverdə yer boşaltsın, sonra yenidən yükləyin."
+    ),
     "media_no_file": "Yükləmək üçün fayl seçin.",
     "media_too_slow": "Yükləmə çox uzun çəkdi və dayandırıldı. Yenidən cəhd edin.",
     "media_bad_form": "Forma düzgün göndərilmədi. Səhifəni yeniləyib yenidən cəhd edin.",
@@ -179,6 +183,10 @@ EN: dict[str, str] = {
     "media_no_ffprobe": (
         "The server cannot check videos and pictures: ffprobe is not installed. Tell IT (on the server: "
         "apt install ffmpeg, or run ./central.sh again)."
+    ),
+    "media_disk_full": (
+        "The server's disk is full: the file was not kept, and kiosks still show the active release. "
+        "Ask IT to free space on the server, then upload again."
     ),
     "media_no_file": "Choose a file to upload.",
     "media_too_slow": "The upload took too long and was stopped. Try again.",

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from central.errors import CentralError, StorageFull, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +35,38 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:  # gone, locked, full: the request fails, the server stays
+            raise database_refusal(exc) from exc
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+DISK_FULL_SQLSTATE = "53100"
+
+
+def database_refusal(exc: OperationalError) -> CentralError:
+    """What the admin reads when the database failed a request: full disk (507) or unavailable (503).
+
+    Nothing of the request was committed (the transaction rolled back), so it can simply be retried.
+    """
+    reason = str(exc.orig).splitlines()[0][:200] if exc.orig is not None else type(exc).__name__
+    full = getattr(exc.orig, "sqlstate", None) == DISK_FULL_SQLSTATE or any(
+        words in reason.lower() for words in ("disk is full", "no space left")
+    )
+    log.error("Database: %s", reason)
+    if full:
+        return StorageFull(
+            "the database's disk is full, so nothing was changed and the active release is still "
+            "served; free space on the server and try again"
+        )
+    return Unavailable(
+        f"the database did not answer ({reason}), so nothing was changed; try again in a minute, "
+        "and if it lasts, check the database server and the server's log"
+    )
 
 
 def sqlite_url(path: Path) -> str:

@@ -320,7 +320,7 @@ class Drafts:
         over bytes the draft had before a rebuild is answered "stale" (StaleDraft), not "bad signature".
         """
         now = self._now()
-        with self.publishing.lock, self.database.session() as session:
+        with self.publishing.releasing() as session:
             row = channel_row(session, channel, for_update=True)
             draft = self._pending(session, row, draft_id)
             data = bytes(draft.manifest)

@@ -36,3 +36,11 @@ class TooLarge(CentralError):  # noqa: N818 - the names the issue and the rooms 
 
 class Unsupported(CentralError):  # noqa: N818 - the names the issue and the rooms use
     """A body of the wrong media type (a screenshot that is not a PNG)."""
+
+
+class StorageFull(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """The server's disk (or its database's) is full: nothing was changed, the active release is served."""
+
+
+class Unavailable(CentralError):  # noqa: N818 - the names the issue and the rooms use
+    """The database or the disk failed under the request (gone, locked, an I/O error): try again later."""

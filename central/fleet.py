@@ -25,6 +25,7 @@ from central.db import Database
 from central.errors import Forbidden, Invalid, NotFound, TooLarge, Unsupported
 from central.models import Centre, Kiosk, KioskEvent, Report
 from central.publishing import check_name
+from central.served_files import storage_errors
 from kiosk.content.publish import write_blob
 from kiosk.wire import MAX_BATCH, Heartbeat, NetworkTotals, PlayEvent, ReportBatch, ReportReceipt
 
@@ -167,7 +168,8 @@ class Fleet:
             raise Unsupported("a screenshot must be a PNG image")
         check_name(kiosk_id, "kiosk id")
         path = self.screenshots_dir / f"{kiosk_id}.png"
-        write_blob(path, lambda handle: handle.write(png))
+        with storage_errors(f"the screenshot of {kiosk_id}"):
+            write_blob(path, lambda handle: handle.write(png))
         with self.database.session() as session:
             kiosk = _kiosk(session, kiosk_id)
             kiosk.screenshot_requested = False

@@ -16,6 +16,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +27,16 @@ from sqlalchemy.exc import IntegrityError
 
 from central.console_media_text import MEDIA_TEXTS
 from central.db import Database
-from central.errors import CentralError, Conflict, Invalid, NotFound, Rejected, TooLarge, Unsupported
+from central.errors import (
+    CentralError,
+    Conflict,
+    Invalid,
+    NotFound,
+    Rejected,
+    StorageFull,
+    TooLarge,
+    Unsupported,
+)
 from central.media_probe import (
     MAX_IMAGE_SIDE,
     PROBE_SECONDS,
@@ -39,6 +49,7 @@ from central.media_probe import (
 )
 from central.models import Draft, MediaFile, Release, WorkingCopy
 from central.publishing import Publishing, channel_row, check_sha
+from central.served_files import storage_errors
 from kiosk.content.manifest import BLOBS_DIR, media_size_limit
 from kiosk.content.publish import SNIFF_BYTES, allowed_types, looks_like
 
@@ -109,6 +120,10 @@ class MediaInUse(MediaRefused, Conflict):
     """Named by a release, a pending draft or the working copy, so it must stay (409)."""
 
 
+class MediaDiskFull(MediaRefused, StorageFull):
+    """The server's disk filled up under the upload (507); the partial file is removed."""
+
+
 class Upload:
     """An upload being received: a temporary file, hashed and counted as it grows, cut at ``limit``."""
 
@@ -130,15 +145,21 @@ class Upload:
         if len(self.head) < SNIFF_BYTES:
             self.head += data[: SNIFF_BYTES - len(self.head)]
         self._digest.update(data)
-        self._file.write(data)
+        with _disk_full_refused():
+            self._file.write(data)
 
     def finish(self) -> str:
-        self._file.close()
+        with _disk_full_refused():
+            self._file.close()
         return self._digest.hexdigest()
 
     def discard(self) -> None:
-        self._file.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self._file.close()
+        except OSError as exc:  # a full disk cannot take the last buffered bytes: they go anyway
+            log.info("Media: an unfinished upload could not be flushed (%s); it is removed", exc)
+        finally:
+            self.path.unlink(missing_ok=True)
 
 
 class MediaLibrary:
@@ -236,7 +257,10 @@ class MediaLibrary:
             return self.get(channel, sha)  # the same bytes again: one item
         except NotFound:
             pass
-        self.publishing.store_blob(channel, sha, upload.size, _read(upload.path))
+        try:
+            self.publishing.store_blob(channel, sha, upload.size, _read(upload.path))
+        except StorageFull as exc:
+            raise MediaDiskFull("disk_full") from exc
         try:
             self._insert(channel, sha, upload.size, kind, name, types[suffix], by, facts)
         except IntegrityError:  # the same bytes, uploaded at the same moment by someone else
@@ -362,6 +386,16 @@ class MediaLibrary:
             session.execute(delete(MediaFile).where(MediaFile.channel_id == row.id, MediaFile.sha256 == sha))
             self.blob_path(channel, sha).unlink(missing_ok=True)
         log.info("Media: %s removed %s (%s) from %s", by, item.name, sha, channel)
+
+
+@contextmanager
+def _disk_full_refused() -> Iterator[None]:
+    """A full disk while an upload is received is the admin's news (507), not a server error."""
+    try:
+        with storage_errors("a media upload"):
+            yield
+    except StorageFull as exc:
+        raise MediaDiskFull("disk_full") from exc
 
 
 def kind_of(suffix: str) -> str | None:

@@ -11,7 +11,8 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,11 +23,21 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from central.db import Database
-from central.errors import Conflict, Invalid, NotFound, Rejected, TooLarge
+from central.errors import (
+    CentralError,
+    Conflict,
+    Invalid,
+    NotFound,
+    Rejected,
+    StorageFull,
+    TooLarge,
+    Unavailable,
+)
 from central.models import Channel, Draft, Release
+from central.served_files import StagedRelease, restore, stage_release, storage_errors
 from kiosk.content.manifest import BLOBS_DIR, Manifest, content_of, parse_manifest
 from kiosk.content.model import Announcement
-from kiosk.content.publish import write_blob, write_manifest
+from kiosk.content.publish import write_blob
 from kiosk.content.signing import verify
 from kiosk.errors import ContentError
 from kiosk.wire import MAX_RELEASE
@@ -73,6 +84,7 @@ class Publishing:
         self.max_blob_bytes = max_blob_bytes
         self.notifier = ReleaseNotifier()
         self._lock = threading.Lock()
+        self._staged: list[StagedRelease] = []  # by activate, placed once the transaction committed
         channels_dir.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -148,7 +160,13 @@ class Publishing:
             if digest.hexdigest() != sha:
                 raise Invalid(f"blob {sha}: its content hashes to {digest.hexdigest()}")
 
-        write_blob(target, fill)
+        try:
+            with storage_errors(f"blob {sha} of channel {channel}"):
+                write_blob(target, fill)
+        except StorageFull:
+            for _chunk in chunks:  # read the rest (bounded by the route), so the client reads why
+                pass
+            raise
         return True
 
     def publish(self, channel: str, manifest: bytes, signature: bytes, *, by: str, note: str = "") -> int:
@@ -157,7 +175,7 @@ class Publishing:
         It replaces the content every pending draft was made from, and nothing says what the folder meant
         to keep of them, so all of them are superseded, each with the reason kept.
         """
-        with self._lock, self.database.session() as session:
+        with self.releasing() as session:
             row = channel_row(session, channel, for_update=True)
             parsed = self.activate(session, row, manifest, signature, by=by, note=note)
             for pending in session.scalars(
@@ -168,11 +186,81 @@ class Publishing:
         self.released(channel, parsed.release, by, note)
         return parsed.release
 
+    @contextmanager
+    def releasing(self) -> Iterator[Session]:
+        """The transaction :meth:`activate` runs in, with :attr:`lock` held: the files it staged are
+        renamed into place only after the commit, and discarded if anything fails before it."""
+        with self._lock:
+            self._staged = []
+            try:
+                with self.database.session() as session:
+                    yield session
+            except BaseException:
+                for staged in self._staged:
+                    staged.discard()
+                raise
+            finally:
+                staged_now, self._staged = self._staged, []
+            for staged in staged_now:
+                self._place(staged)
+
+    def _place(self, staged: StagedRelease) -> None:
+        """Show a committed release's files, under the channel's row lock so that of two server
+        processes the one placing last also places the newest release."""
+        try:
+            with self.database.session() as session:
+                row = channel_row(session, staged.channel, for_update=True)
+                if row.release != staged.release:  # a newer one committed since; its publisher places it
+                    staged.discard()
+                    return
+                with storage_errors(f"release {staged.release} of channel {staged.channel}"):
+                    staged.place()
+        except CentralError as exc:
+            staged.discard()
+            log.error(
+                "Channel %s: release %d is committed but its files are not in place (%s); the server "
+                "rewrites them from the database at the next publish or start",
+                staged.channel,
+                staged.release,
+                exc,
+            )
+            raise Unavailable(
+                f"release {staged.release} is saved, but the server could not put its files in place "
+                f"yet ({exc}); restart the server to serve it"
+            ) from exc
+
+    def reconcile(self) -> int:
+        """Make every channel folder serve what the database says is active (at server start: a crash
+        between commit and rename, or an older version's leftovers); returns how many were rewritten."""
+        rewritten = 0
+        for name in self.channel_names():
+            try:
+                with self._lock, self.database.session() as session:
+                    rewritten += self.reconcile_channel(session, channel_row(session, name, for_update=True))
+            except CentralError as exc:  # the server still starts: the next publish tries again
+                log.error("Channel %s: its served files could not be checked or rewritten: %s", name, exc)
+        return rewritten
+
+    def reconcile_channel(self, session: Session, row: Channel) -> bool:
+        """Rewrite the channel's served manifest and signature from the database if they differ (the
+        caller holding :attr:`lock` and the row); True when they did."""
+        manifest = signature = None
+        if row.release:
+            active = session.scalar(
+                select(Release).where(Release.channel_id == row.id, Release.number == row.release)
+            )
+            if active is None:  # the database contradicts itself: better the files than nothing
+                log.error("Channel %s: release %d is active but not in the database", row.name, row.release)
+                return False
+            manifest, signature = bytes(active.manifest), bytes(active.signature)
+        return restore(row.name, self.channel_dir(row.name), row.release, manifest, signature)
+
     def activate(
         self, session: Session, row: Channel, manifest: bytes, signature: bytes, *, by: str, note: str
     ) -> Manifest:
-        """Make ``manifest`` the channel's release in ``session``'s transaction, the caller holding
-        :attr:`lock` and the channel's row (``for_update``); :meth:`released` once it is committed."""
+        """Make ``manifest`` the channel's release in ``session``'s transaction, inside :meth:`releasing`
+        and holding the channel's row (``for_update``); :meth:`released` once it is committed."""
+        self.reconcile_channel(session, row)  # cheap: two small files read and compared
         problem = self.signature_problem(row, manifest, signature)
         if problem:
             raise Rejected(problem)
@@ -189,7 +277,9 @@ class Publishing:
         missing = self.missing_blobs(row.name, {sha: info.size for sha, info in parsed.blobs.items()})
         if missing:
             raise Conflict(f"{len(missing)} blobs are not uploaded yet, e.g. {missing[0]}")
-        write_manifest(self.channel_dir(row.name), manifest, signature)
+        self._staged.append(
+            stage_release(row.name, parsed.release, self.channel_dir(row.name), manifest, signature)
+        )
         row.release = parsed.release
         session.add(
             Release(

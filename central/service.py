@@ -26,6 +26,7 @@ from central.media import MediaLibrary
 from central.media_choices import channel_blobs
 from central.models import Kiosk
 from central.publishing import Publishing, ReleaseNotifier, check_name
+from central.served_files import sweep_temporaries, temporary_folders
 from central.working_copy import WorkingCopies
 from kiosk.content.source import media_fields
 from kiosk.wire import NetworkTotals, ReportBatch, ReportReceipt
@@ -93,6 +94,12 @@ class Central:
 
     def channel_release(self, name: str) -> int:
         return self.publishing.channel_release(name)
+
+    def reconcile(self) -> None:
+        """At server start: every channel serves the database's active release, and what a killed
+        process left half-written (staged releases, uploads) no longer fills the disk."""
+        self.publishing.reconcile()
+        sweep_temporaries(temporary_folders(self.channels_dir, self.media.work_dir))
 
     def missing_blobs(self, channel: str, blobs: Mapping[str, int]) -> list[str]:
         return self.publishing.missing_blobs(channel, blobs)

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+TEMP_SUFFIX = ".tmp"
+
 
 def write_atomically(
     target: Path, fill: bytes | Callable[[BinaryIO], object], *, mtime: int | None = None
@@ -18,7 +20,17 @@ def write_atomically(
 
     The file is readable by all (0644): channels are served to kiosks, state files are no secret.
     """
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    place(stage(target, fill, mtime=mtime), target)
+
+
+def stage(target: Path, fill: bytes | Callable[[BinaryIO], object], *, mtime: int | None = None) -> Path:
+    """The first half of :func:`write_atomically`: the complete, fsynced temporary file beside
+    ``target``, for a caller that must decide (e.g. commit a database) before :func:`place` shows it.
+
+    On any failure (a full disk, too) the temporary file is gone and the error is raised.
+    """
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(fill, bytes):
@@ -30,13 +42,32 @@ def write_atomically(
         os.chmod(temp, 0o644)
         if mtime is not None:
             os.utime(temp, (mtime, mtime))
+    except BaseException:
+        discard(temp)
+        raise
+    return temp
+
+
+def place(temp: Path, target: Path) -> None:
+    """Rename a :func:`stage`\\ d file onto ``target`` and fsync the folder, so the rename lasts."""
+    try:
         os.replace(temp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        discard(temp)
         raise
     dir_fd = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def discard(temp: Path) -> None:
+    """Remove a staged file that will not be placed (gone already is fine)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp)
+
+
+def is_temporary(path: Path) -> bool:
+    """True for a file :func:`stage` made (left behind only when a process died between stage and place)."""
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)

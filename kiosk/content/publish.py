@@ -245,7 +245,7 @@ def write_manifest(folder: Path, data: bytes, signature: bytes) -> None:
     a second release published within the same second (same size) would be answered "304 Not
     Modified": both files' mtimes move strictly past the previous manifest's.
     """
-    mtime = _next_mtime(folder / MANIFEST_FILE)
+    mtime = next_mtime(folder / MANIFEST_FILE)
     write_atomically(folder / SIGNATURE_FILE, signature, mtime=mtime)
     write_atomically(folder / MANIFEST_FILE, data, mtime=mtime)
 
@@ -255,7 +255,7 @@ def write_blob(target: Path, fill: Callable[[BinaryIO], object]) -> None:
     write_atomically(target, fill)
 
 
-def _next_mtime(previous: Path) -> int:
+def next_mtime(previous: Path) -> int:
     """A whole-second mtime later than ``previous``'s (if it exists) and not before now."""
     now = int(time.time())
     try:
