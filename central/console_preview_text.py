@@ -14,7 +14,7 @@ AZ: dict[str, str] = {
         "Hər xidmət elementi bütün mərkəzlər üçün göstərilir; elanlar öz vaxtından asılı olmayaraq "
         "ayrıca şəkildə göstərilir. Enerji rəqəmləri nümayiş üçün simulyasiya edilmiş stansiyadandır."
     ),
-    "preview_back": "Kanala qayıt",
+    "preview_back": "← Kanala qayıt",
     "preview_language": "Məzmunun dili",
     "preview_orientation": "Ekran",
     "orientation_landscape": "Üfüqi 1920×1080",
@@ -53,7 +53,7 @@ EN: dict[str, str] = {
         "Every item is shown as if for every centre; each announcement has its own picture, whatever "
         "its times. The energy figures come from the simulated demo plant."
     ),
-    "preview_back": "Back to the channel",
+    "preview_back": "← Back to the channel",
     "preview_language": "Content language",
     "preview_orientation": "Screen",
     "orientation_landscape": "Landscape 1920×1080",
