@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import subprocess
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,3 +50,35 @@ def core(data_dir: Path) -> Iterator[KioskCore]:
     kiosk_core = open_core(Settings(), data_dir)
     yield kiosk_core
     kiosk_core.close()
+
+
+SMALL_FS_BYTES = 4 * 1024 * 1024
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB tmpfs mounted for this test alone (needs root or CAP_SYS_ADMIN): a real full disk."""
+    mount_point = tmp_path / "fs"
+    mount_point.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={SMALL_FS_BYTES}", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def fill(folder: Path) -> Path:
+    """Write a file until the file system answers ENOSPC; returns it (delete it to free the space)."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as handle:  # unbuffered: close() has nothing left to flush
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    return filler

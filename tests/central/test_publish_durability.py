@@ -6,12 +6,10 @@ committed, so a commit that failed left kiosks offered a release the database di
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -28,39 +26,10 @@ from kiosk.errors import ContentError
 from tests.central.conftest import Fleet, make_fleet
 from tests.central.server import PostgresCluster
 from tests.central.test_console import PASSWORD, csrf_of, log_in
+from tests.conftest import fill
 from tests.kiosk.content.channel import PNG, sha256, simple_source
 
-FS_BYTES = 4 * 1024 * 1024
 CHANNEL_FILES = ("manifest.json", "manifest.json.sig")
-
-
-@pytest.fixture
-def small_fs(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MB tmpfs mounted for this test alone (needs root or CAP_SYS_ADMIN)."""
-    mount_point = tmp_path / "fs"
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={FS_BYTES}", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=True)
-
-
-def fill(folder: Path) -> Path:
-    """Write a file until the file system answers ENOSPC; returns it (delete it to free the space)."""
-    filler = folder / "filler"
-    with filler.open("wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 4096)
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-    return filler
 
 
 def client_of(fleet: Fleet) -> CentralClient:

@@ -7,11 +7,8 @@ and the reports waiting to be sent.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import subprocess
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -34,41 +31,11 @@ from kiosk.status import disk_space
 from kiosk.store.db import DB_NAME, Store, open_store
 from kiosk.store.models import EnergyDayRow
 from kiosk.wire import Heartbeat
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, fill
 from tests.kiosk.content.channel import PNG, ChannelServer, card, simple_source, svg, write_source
 from tests.kiosk.content.kiosk_sync import open_kiosk_store, quick_retry
 
-FS_BYTES = 4 * 1024 * 1024
 BIG = PNG + os.urandom(3 * 1024 * 1024)
-
-
-@pytest.fixture
-def small_fs(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MB tmpfs mounted for this test alone (needs root or CAP_SYS_ADMIN)."""
-    mount_point = tmp_path / "fs"
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={FS_BYTES}", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=True)
-
-
-def fill(folder: Path) -> Path:
-    """Write a file until the file system answers ENOSPC; returns it (delete it to free the space)."""
-    filler = folder / "filler"
-    with filler.open("wb", buffering=0) as handle:  # unbuffered: close() has nothing left to flush
-        try:
-            while True:
-                handle.write(b"\0" * 4096)
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-    return filler
 
 
 def _engine(
