@@ -16,19 +16,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from central.console import PREFIX, Console, _ConsoleRoute, language_of
+from central.console import PREFIX, Console, _ConsoleRoute
 from central.console_content_announcements import announcement_routes
-from central.console_content_text import CONTENT_TEXTS
 from central.console_drafts import draft_routes
 from central.console_editor import (
-    LANGUAGE_NAMES,
     Editor,
     form_fields,
     form_list,
-    form_revision,
     holds,
-    problems_by_field,
-    stale_notice,
 )
 from central.content_forms import (
     ATTRACT_SLOTS,
@@ -42,7 +37,6 @@ from central.errors import NotFound
 from central.media_choices import media_choices
 from central.working_copy import Copy, Stale
 from kiosk.content.model import ATTRACT_STEPS
-from kiosk.wire import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -72,24 +66,21 @@ def content_routes(console: Console) -> APIRouter:
         copy = copies.current(name)
         if values is None:
             values = _form_values(copy.item(table, item_id) if item_id is not None else {"category": "green"})
-        lang = language_of(request)
         media = {kind: media_choices(central, name, kind) for kind in ("image", "video", "subtitles")}
-        return console.page(
+        return editor.form_page(
             request,
             "content_item.html",
             status,
-            e=CONTENT_TEXTS[lang],
+            copy,
+            values,
+            problems,
+            stale,
             name=name,
             table=table,
             item_id=item_id,
-            values=values,
-            revision=form_revision(copy, values, stale),
-            stale=stale_notice(stale, "stale_form", lang) if stale else "",
             gone=stale is not None and item_id is not None and not holds(stale, table, item_id),
             media=media,
             centres=editor.known_centres(copy),
-            content_languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-            problems=problems_by_field(problems, lang),
         )
 
     @router.get("/channels/{name}/content/new/{table}")
@@ -175,20 +166,17 @@ def content_routes(console: Console) -> APIRouter:
         copy = copies.current(name)
         if values is None:
             values = _general_values(copy.document)
-        lang = language_of(request)
-        return console.page(
+        return editor.form_page(
             request,
             "content_general.html",
             status,
-            e=CONTENT_TEXTS[lang],
+            copy,
+            values,
+            problems,
+            stale,
             name=name,
-            values=values,
-            revision=form_revision(copy, values, stale),
-            stale=stale_notice(stale, "stale_form", lang) if stale else "",
             slots=range(ATTRACT_SLOTS),
             steps=ATTRACT_STEPS,
-            content_languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-            problems=problems_by_field(problems, lang),
         )
 
     @router.get("/channels/{name}/content/general")

@@ -17,21 +17,16 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from central.console import BAKU, language_of
-from central.console_content_text import CONTENT_TEXTS
+from central.console import BAKU
 from central.console_editor import (
-    LANGUAGE_NAMES,
     Editor,
     form_fields,
     form_list,
-    form_revision,
     holds,
-    problems_by_field,
-    stale_notice,
 )
 from central.content_forms import EditRefused, Problem, announcement_from_form, announcement_values
 from central.working_copy import Copy, Stale
-from kiosk.wire import LANGUAGES, LEVELS
+from kiosk.wire import LEVELS
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +36,7 @@ TABLE = "announcements"
 def announcement_routes(router: APIRouter, editor: Editor) -> None:
     """``/console/channels/{name}/content/new/announcements`` and ``…/content/announcements/{id}``
     (form, save, ``/delete``), added to ``router`` before the editor's general item routes."""
-    central, console, copies = editor.central, editor.console, editor.copies
+    central, copies = editor.central, editor.copies
 
     def announcement_page(
         request: Request,
@@ -58,22 +53,19 @@ def announcement_routes(router: APIRouter, editor: Editor) -> None:
             values = (
                 announcement_values(copy.item(TABLE, item_id)) if item_id else fresh_values(central.clock())
             )
-        lang = language_of(request)
-        return console.page(
+        return editor.form_page(
             request,
             "content_announcement.html",
             status,
-            e=CONTENT_TEXTS[lang],
+            copy,
+            values,
+            problems,
+            stale,
             name=name,
             item_id=item_id,
-            values=values,
-            revision=form_revision(copy, values, stale),
-            stale=stale_notice(stale, "stale_form", lang) if stale else "",
             gone=stale is not None and item_id is not None and not holds(stale, TABLE, item_id),
             levels=LEVELS,
             centres=editor.known_centres(copy),
-            content_languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-            problems=problems_by_field(problems, lang),
         )
 
     @router.get("/channels/{name}/content/new/announcements")

@@ -21,6 +21,7 @@ from central.console_content_text import CONTENT_TEXTS
 from central.console_text import TEXTS
 from central.content_forms import Problem
 from central.working_copy import TABLES, Copy, WorkingCopies
+from kiosk.wire import LANGUAGES
 
 MAX_LIST = 500
 LANGUAGE_NAMES = {"az": "Azərbaycanca", "en": "English", "ru": "Русский"}
@@ -52,6 +53,33 @@ class Editor:
                 centres = item.get("centres")
                 found.update(c for c in centres if isinstance(c, str)) if isinstance(centres, list) else None
         return sorted(found)
+
+    def form_page(
+        self,
+        request: Request,
+        template: str,
+        status: int,
+        copy: Copy,
+        values: Mapping[str, Any],
+        problems: Sequence[Problem],
+        stale: Copy | None,
+        **extra: Any,
+    ) -> HTMLResponse:
+        """An editor form page with what every one shows: the editor's texts, the revision the form is built
+        on, a colleague's newer save, the problems by field, and the three content languages."""
+        lang = language_of(request)
+        return self.console.page(
+            request,
+            template,
+            status,
+            e=CONTENT_TEXTS[lang],
+            values=values,
+            revision=form_revision(copy, values, stale),
+            stale=stale_notice(stale, "stale_form", lang) if stale else "",
+            content_languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+            problems=problems_by_field(problems, lang),
+            **extra,
+        )
 
     def overview(
         self,
